@@ -1,0 +1,52 @@
+/* hz-consult-state.c: consult state names as they travel on the wire. */
+#include "config.h"
+
+#include <string.h>
+
+#include "hz-consult-state.h"
+
+static const char * const state_names[HZ_N_CONSULT_STATES] = {
+  [HZ_CONSULT_STATE_REQUESTED] = "requested",
+  [HZ_CONSULT_STATE_INFO_REQUESTED] = "info_requested",
+  [HZ_CONSULT_STATE_ACCEPTED] = "accepted",
+  [HZ_CONSULT_STATE_IN_SESSION] = "in_session",
+  [HZ_CONSULT_STATE_REPORTED] = "reported",
+  [HZ_CONSULT_STATE_CLOSED] = "closed",
+  [HZ_CONSULT_STATE_DECLINED] = "declined",
+  [HZ_CONSULT_STATE_CANCELLED] = "cancelled",
+  [HZ_CONSULT_STATE_EXPIRED] = "expired",
+};
+
+const char *
+hz_consult_state_to_string (HzConsultState state)
+{
+  g_return_val_if_fail (state < HZ_N_CONSULT_STATES, NULL);
+  return state_names[state];
+}
+
+gboolean
+hz_consult_state_from_string (const char     *name,
+                              HzConsultState *state)
+{
+  guint i;
+
+  if (name == NULL)
+    return FALSE;
+  for (i = 0; i < HZ_N_CONSULT_STATES; i++)
+    if (strcmp (state_names[i], name) == 0)
+      {
+        if (state)
+          *state = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+hz_consult_state_is_final (HzConsultState state)
+{
+  return state == HZ_CONSULT_STATE_CLOSED ||
+         state == HZ_CONSULT_STATE_DECLINED ||
+         state == HZ_CONSULT_STATE_CANCELLED ||
+         state == HZ_CONSULT_STATE_EXPIRED;
+}
