@@ -319,22 +319,13 @@ _hz_consult_log_rollback (HzConsultLog *self)
 }
 
 static gboolean
-check_text (const char *value,
+valid_text (const char *value,
             gsize       max_bytes,
-            gboolean    nullable,
-            const char *what,
-            GError    **error)
+            gboolean    nullable)
 {
-  if (value == NULL && nullable)
-    return TRUE;
-  if (value == NULL || *value == '\0' || strlen (value) > max_bytes ||
-      !g_utf8_validate (value, -1, NULL))
-    {
-      g_set_error (error, HZ_CONSULT_LOG_ERROR, HZ_CONSULT_LOG_ERROR_INVALID_ARGUMENT,
-                   _("The %s must be UTF-8 text of 1 to %u bytes"), what, (guint) max_bytes);
-      return FALSE;
-    }
-  return TRUE;
+  if (value == NULL)
+    return nullable;
+  return *value != '\0' && strlen (value) <= max_bytes && g_utf8_validate (value, -1, NULL);
 }
 
 gboolean
@@ -351,10 +342,18 @@ _hz_consult_log_validate (const HzLogDraft *draft,
                    _("Unknown event kind “%s”"), draft->kind ? draft->kind : "(null)");
       return FALSE;
     }
-  /* TRANSLATORS: used as %s in “The %s must be UTF-8 text…” */
-  if (!check_text (draft->actor, MAX_ACTOR_BYTES, FALSE, _("actor"), error) ||
-      !check_text (draft->consult_id, MAX_ID_BYTES, TRUE, _("consult ID"), error))
-    return FALSE;
+  if (!valid_text (draft->actor, MAX_ACTOR_BYTES, FALSE))
+    {
+      g_set_error (error, HZ_CONSULT_LOG_ERROR, HZ_CONSULT_LOG_ERROR_INVALID_ARGUMENT,
+                   _("The actor must be UTF-8 text of 1 to %u bytes"), MAX_ACTOR_BYTES);
+      return FALSE;
+    }
+  if (!valid_text (draft->consult_id, MAX_ID_BYTES, TRUE))
+    {
+      g_set_error (error, HZ_CONSULT_LOG_ERROR, HZ_CONSULT_LOG_ERROR_INVALID_ARGUMENT,
+                   _("The consult ID must be UTF-8 text of 1 to %u bytes"), MAX_ID_BYTES);
+      return FALSE;
+    }
 
   pending->payload = hz_canonical_json_from_string (draft->payload ? draft->payload : "{}",
                                                     -1, TRUE, &json_error);
