@@ -390,7 +390,6 @@ test_not_a_log (void)
   g_autofree char *dir = hz_test_tmpdir ();
   g_autofree char *junk = g_build_filename (dir, "junk.db", NULL);
   g_autofree char *other = g_build_filename (dir, "other.db", NULL);
-  g_autofree char *out = NULL;
   char data[8192];
   guint i;
 
@@ -399,7 +398,7 @@ test_not_a_log (void)
   g_assert_true (g_file_set_contents (junk, data, sizeof data, NULL));
   assert_open_refused (junk, HZ_CONSULT_LOG_ERROR_NOT_A_LOG);
 
-  out = hz_test_sqlite3 (other, "CREATE TABLE patients (name TEXT); INSERT INTO patients VALUES ('x');");
+  g_free (hz_test_sqlite3 (other, "CREATE TABLE patients (name TEXT); INSERT INTO patients VALUES ('x');"));
   assert_open_refused (other, HZ_CONSULT_LOG_ERROR_NOT_A_LOG);
   hz_test_rmdir (dir);
 }
@@ -409,11 +408,10 @@ test_too_new (Fixture      *f,
               gconstpointer data)
 {
   g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %u;", hz_log_schema_latest_version () + 1);
-  g_autofree char *out = NULL;
 
   append_ok (f, "C-1", "consult.created", NULL);
   close_log (f);
-  out = hz_test_sqlite3 (f->path, sql);
+  g_free (hz_test_sqlite3 (f->path, sql));
   assert_open_refused (f->path, HZ_CONSULT_LOG_ERROR_TOO_NEW);
 }
 
@@ -556,8 +554,7 @@ tamper (Fixture    *f,
   g_autofree char *full = g_strdup_printf ("DROP TRIGGER events_append_only_u;"
                                            "DROP TRIGGER events_append_only_d;"
                                            "DROP TRIGGER opinions_locked_u;%s", sql);
-  g_autofree char *out = hz_test_sqlite3 (f->path, full);
-
+  g_free (hz_test_sqlite3 (f->path, full));
   reopen_log (f);
 }
 
