@@ -56,7 +56,7 @@ $(FUZZDIR)/build.ninja:
 # the tree; new inputs go to a scratch folder, crashes stop the run.
 fuzz: deps $(FUZZDIR)/build.ninja
 	meson compile -C $(FUZZDIR)
-	@for target in canonical-json; do \
+	@for target in $$(ls tests/fuzz/corpus); do \
 	  work=$(FUZZDIR)/corpus-$$target; log=$(FUZZDIR)/fuzz-$$target.log; mkdir -p $$work; \
 	  echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
 	  $(FUZZDIR)/tests/fuzz/fuzz-$$target -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
