@@ -1,0 +1,478 @@
+/* hz-hub-relay.c: the signaling relay.
+ *
+ * Clients authenticate with their bearer token (Authorization header, or
+ * ?token= for browsers that cannot set headers on a WebSocket). Messages
+ * are small JSON objects with a "type":
+ *   client → hub: resume {cursor}, signal {consult, data}, presence
+ *                 {status}, ping
+ *   hub → client: hello {user, cursor}, consult {cursor, event, consult},
+ *                 signal {consult, from, data}, presence {user, status},
+ *                 pong, error {code, message}
+ * A signal goes only to the other doctor of that consult, and only while
+ * the consult is accepted or in session. Flooding closes the socket with
+ * 1008 (policy violation). */
+#include "config.h"
+
+#include <string.h>
+
+#include "hz-canonical-json.h"
+#include "hz-hub-access.h"
+#include "hz-hub-auth.h"
+#include "hz-hub-relay.h"
+
+#define MAX_MESSAGE_BYTES (64 * 1024)
+#define KEEPALIVE_S 20
+#define MAX_RESUME_EVENTS 2000
+
+typedef struct {
+  HzHubRelay              *relay;   /* not a reference: the relay owns us */
+  SoupWebsocketConnection *conn;
+  HzHubUser               *user;
+  char                    *status;  /* available, away */
+  gint64                   window_start;
+  guint                    window_count;
+} Client;
+
+struct _HzHubRelay {
+  GObject     parent_instance;
+  HzHubStore *store;
+  GPtrArray  *clients;
+  guint       max_per_second;
+};
+
+G_DEFINE_FINAL_TYPE (HzHubRelay, hz_hub_relay, G_TYPE_OBJECT)
+
+static void
+client_free (Client *client)
+{
+  g_signal_handlers_disconnect_by_data (client->conn, client);
+  if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (client->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "hub stopping");
+  g_object_unref (client->conn);
+  hz_hub_user_free (client->user);
+  g_free (client->status);
+  g_free (client);
+}
+
+static void
+hz_hub_relay_dispose (GObject *object)
+{
+  HzHubRelay *self = HZ_HUB_RELAY (object);
+
+  g_clear_pointer (&self->clients, g_ptr_array_unref);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (hz_hub_relay_parent_class)->dispose (object);
+}
+
+static void
+hz_hub_relay_class_init (HzHubRelayClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = hz_hub_relay_dispose;
+}
+
+static void
+hz_hub_relay_init (HzHubRelay *self)
+{
+  self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+}
+
+HzHubRelay *
+hz_hub_relay_new (HzHubStore *store,
+                  guint       max_messages_per_second)
+{
+  HzHubRelay *self = g_object_new (HZ_TYPE_HUB_RELAY, NULL);
+
+  self->store = g_object_ref (store);
+  self->max_per_second = max_messages_per_second;
+  return self;
+}
+
+static void
+send_node (Client   *client,
+           JsonNode *node)
+{
+  g_autofree char *text = NULL;
+
+  if (soup_websocket_connection_get_state (client->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  text = json_to_string (node, FALSE);
+  soup_websocket_connection_send_text (client->conn, text);
+}
+
+static void
+send_error (Client     *client,
+            const char *code,
+            const char *message)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "error");
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  send_node (client, root);
+}
+
+static gboolean
+user_online (HzHubRelay *self,
+             const char *user_id,
+             Client     *except)
+{
+  guint i;
+
+  for (i = 0; i < self->clients->len; i++)
+    {
+      Client *c = g_ptr_array_index (self->clients, i);
+      if (c != except && g_str_equal (c->user->id, user_id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+const char *
+hz_hub_relay_presence (HzHubRelay *self,
+                       const char *user_id)
+{
+  guint i;
+
+  for (i = 0; i < self->clients->len; i++)
+    {
+      Client *c = g_ptr_array_index (self->clients, i);
+      if (g_str_equal (c->user->id, user_id))
+        return c->status;
+    }
+  return "offline";
+}
+
+guint
+hz_hub_relay_count (HzHubRelay *self)
+{
+  return self->clients->len;
+}
+
+/* Presence is not patient data: everyone signed in may know it. */
+static void
+broadcast_presence (HzHubRelay *self,
+                    const char *user_id,
+                    const char *status)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint i;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "presence");
+  json_builder_set_member_name (b, "user");
+  json_builder_add_string_value (b, user_id);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, status);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  for (i = 0; i < self->clients->len; i++)
+    send_node (g_ptr_array_index (self->clients, i), root);
+}
+
+static JsonNode *
+consult_message (const HzHubConsult *consult,
+                 const HzHubEvent   *event)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "consult");
+  json_builder_set_member_name (b, "cursor");
+  json_builder_add_int_value (b, event->seq);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_value (b, hz_hub_event_to_json (event));
+  json_builder_set_member_name (b, "consult");
+  json_builder_add_value (b, hz_hub_consult_to_json (consult, FALSE));
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* Tells everyone who may see the consult what just happened to it. */
+void
+hz_hub_relay_publish_consult (HzHubRelay         *self,
+                              const HzHubConsult *consult,
+                              gint64              seq)
+{
+  g_autoptr(GPtrArray) events = hz_hub_store_events (self->store, consult->id, seq - 1, 1);
+  g_autoptr(JsonNode) message = NULL;
+  guint i;
+
+  if (events->len == 0)
+    return;
+  message = consult_message (consult, g_ptr_array_index (events, 0));
+  for (i = 0; i < self->clients->len; i++)
+    {
+      Client *c = g_ptr_array_index (self->clients, i);
+      if (hz_hub_access_may_see (c->user, consult))
+        send_node (c, message);
+    }
+}
+
+/* Replays what the client missed, as far as it may still see it. */
+static void
+handle_resume (Client     *client,
+               JsonObject *object)
+{
+  HzHubRelay *self = client->relay;
+  g_autoptr(GPtrArray) events = NULL;
+  gint64 cursor;
+  guint i;
+
+  if (!json_object_has_member (object, "cursor") ||
+      json_node_get_value_type (json_object_get_member (object, "cursor")) != G_TYPE_INT64)
+    {
+      send_error (client, "invalid", "resume needs an integer cursor");
+      return;
+    }
+  cursor = json_object_get_int_member (object, "cursor");
+  events = hz_hub_store_events (self->store, NULL, cursor, MAX_RESUME_EVENTS);
+  for (i = 0; i < events->len; i++)
+    {
+      HzHubEvent *event = g_ptr_array_index (events, i);
+      g_autoptr(HzHubConsult) consult = NULL;
+      g_autoptr(JsonNode) message = NULL;
+
+      if (event->consult_id == NULL)
+        continue;
+      consult = hz_hub_store_get_consult (self->store, event->consult_id, NULL);
+      if (consult == NULL || !hz_hub_access_may_see (client->user, consult))
+        continue;
+      message = consult_message (consult, event);
+      send_node (client, message);
+    }
+}
+
+static void
+handle_signal (Client     *client,
+               JsonObject *object)
+{
+  HzHubRelay *self = client->relay;
+  g_autoptr(HzHubConsult) consult = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) message = NULL;
+  const char *consult_id = json_object_get_string_member_with_default (object, "consult", NULL);
+  JsonNode *data = json_object_get_member (object, "data");
+  HzConsultParty parties;
+  const char *peer;
+  gboolean delivered = FALSE;
+  guint i;
+
+  if (consult_id == NULL || data == NULL || !JSON_NODE_HOLDS_OBJECT (data))
+    {
+      send_error (client, "invalid", "a signal needs a consult and a data object");
+      return;
+    }
+  consult = hz_hub_store_get_consult (self->store, consult_id, NULL);
+  parties = consult ? hz_hub_access_parties (client->user, consult) : HZ_PARTY_NONE;
+  if (consult == NULL || (parties & (HZ_PARTY_REQUESTER | HZ_PARTY_RESPONDER)) == 0)
+    {
+      send_error (client, "forbidden", "you are not a doctor in that consult");
+      return;
+    }
+  if (consult->state != HZ_CONSULT_STATE_ACCEPTED && consult->state != HZ_CONSULT_STATE_IN_SESSION)
+    {
+      send_error (client, "not_callable", "the consult is not accepted or in session");
+      return;
+    }
+  peer = (parties & HZ_PARTY_REQUESTER) ? consult->responder_id : consult->requester_id;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "signal");
+  json_builder_set_member_name (b, "consult");
+  json_builder_add_string_value (b, consult_id);
+  json_builder_set_member_name (b, "from");
+  json_builder_add_string_value (b, client->user->id);
+  json_builder_set_member_name (b, "data");
+  json_builder_add_value (b, json_node_copy (data));
+  json_builder_end_object (b);
+  message = json_builder_get_root (b);
+
+  for (i = 0; i < self->clients->len; i++)
+    {
+      Client *c = g_ptr_array_index (self->clients, i);
+      if (g_strcmp0 (c->user->id, peer) == 0)
+        {
+          send_node (c, message);
+          delivered = TRUE;
+        }
+    }
+  if (!delivered)
+    send_error (client, "peer_offline", "the other doctor is not connected");
+}
+
+static void
+handle_presence (Client     *client,
+                 JsonObject *object)
+{
+  const char *status = json_object_get_string_member_with_default (object, "status", "");
+
+  if (!g_str_equal (status, "available") && !g_str_equal (status, "away") && !g_str_equal (status, "busy"))
+    {
+      send_error (client, "invalid", "status is available, busy or away");
+      return;
+    }
+  g_free (client->status);
+  client->status = g_strdup (status);
+  broadcast_presence (client->relay, client->user->id, status);
+}
+
+/* Too many messages in one second closes the socket: one noisy client
+ * must not slow the relay for everyone else. */
+static gboolean
+within_rate (Client *client)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - client->window_start >= G_USEC_PER_SEC)
+    {
+      client->window_start = now;
+      client->window_count = 0;
+    }
+  return ++client->window_count <= client->relay->max_per_second;
+}
+
+static void
+message_cb (SoupWebsocketConnection *conn,
+            gint                     type,
+            GBytes                  *message,
+            gpointer                 user_data)
+{
+  Client *client = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *checked = NULL;
+  JsonObject *object;
+  const char *kind;
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+
+  if (!within_rate (client))
+    {
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "too many messages");
+      return;
+    }
+  if (type != SOUP_WEBSOCKET_DATA_TEXT ||
+      (checked = hz_canonical_json_from_string (data, (gssize) len, TRUE, NULL)) == NULL ||
+      !json_parser_load_from_data (parser, checked, -1, NULL))
+    {
+      send_error (client, "bad_json", "messages are JSON objects");
+      return;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  kind = json_object_get_string_member_with_default (object, "type", "");
+  if (g_str_equal (kind, "signal"))
+    handle_signal (client, object);
+  else if (g_str_equal (kind, "resume"))
+    handle_resume (client, object);
+  else if (g_str_equal (kind, "presence"))
+    handle_presence (client, object);
+  else if (g_str_equal (kind, "ping"))
+    soup_websocket_connection_send_text (conn, "{\"type\":\"pong\"}");
+  else
+    send_error (client, "unknown_type", "unknown message type");
+}
+
+static void
+closed_cb (SoupWebsocketConnection *conn,
+           gpointer                 user_data)
+{
+  Client *client = user_data;
+  HzHubRelay *self = client->relay;
+  g_autofree char *user_id = g_strdup (client->user->id);
+
+  g_ptr_array_remove_fast (self->clients, client);
+  if (!user_online (self, user_id, NULL))
+    broadcast_presence (self, user_id, "offline");
+}
+
+static HzHubUser *
+authenticate (HzHubRelay        *self,
+              SoupServerMessage *msg)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  g_autofree char *token = NULL;
+  g_autofree char *hash = NULL;
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query = g_uri_get_query (uri);
+
+  if (header && g_str_has_prefix (header, "Bearer "))
+    token = g_strdup (header + 7);
+  else if (query)
+    {
+      g_autoptr(GHashTable) params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+      if (params && g_hash_table_lookup (params, "token"))
+        token = g_strdup (g_hash_table_lookup (params, "token"));
+    }
+  if (token == NULL || strlen (token) > 200)
+    return NULL;
+  hash = hz_hub_auth_token_hash (token);
+  return hz_hub_store_user_for_token (self->store, hash, g_get_real_time ());
+}
+
+static void
+websocket_cb (SoupServer              *server,
+              SoupServerMessage       *msg,
+              const char              *path,
+              SoupWebsocketConnection *conn,
+              gpointer                 user_data)
+{
+  HzHubRelay *self = user_data;
+  g_autoptr(HzHubUser) user = authenticate (self, msg);
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) hello = NULL;
+  gboolean was_online;
+  Client *client;
+
+  if (user == NULL)
+    {
+      /* 4401: the application's "unauthorized"; the client must sign in */
+      soup_websocket_connection_close (conn, 4401, "sign in first");
+      return;
+    }
+  soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_MESSAGE_BYTES);
+  soup_websocket_connection_set_keepalive_interval (conn, KEEPALIVE_S);
+
+  client = g_new0 (Client, 1);
+  client->relay = self;
+  client->conn = g_object_ref (conn);
+  client->user = g_steal_pointer (&user);
+  client->status = g_strdup ("available");
+  was_online = user_online (self, client->user->id, NULL);
+  g_ptr_array_add (self->clients, client);
+  g_signal_connect (conn, "message", G_CALLBACK (message_cb), client);
+  g_signal_connect (conn, "closed", G_CALLBACK (closed_cb), client);
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "hello");
+  json_builder_set_member_name (b, "cursor");
+  json_builder_add_int_value (b, hz_hub_store_last_seq (self->store));
+  json_builder_set_member_name (b, "user");
+  json_builder_add_value (b, hz_hub_user_to_json (client->user));
+  json_builder_end_object (b);
+  hello = json_builder_get_root (b);
+  send_node (client, hello);
+  if (!was_online)
+    broadcast_presence (self, client->user->id, client->status);
+}
+
+void
+hz_hub_relay_attach (HzHubRelay *self,
+                     SoupServer *server,
+                     const char *path)
+{
+  soup_server_add_websocket_handler (server, path, NULL, NULL, websocket_cb, self, NULL);
+}
