@@ -358,6 +358,9 @@ message_cb (SoupWebsocketConnection *conn,
   gsize len;
   const char *data = g_bytes_get_data (message, &len);
 
+  /* messages still in flight after we closed a flooding socket */
+  if (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
   if (!within_rate (client))
     {
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "too many messages");

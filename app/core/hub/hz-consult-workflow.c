@@ -191,17 +191,18 @@ hz_consult_workflow_apply (HzConsultState   from,
       return FALSE;
     }
   move = &moves[action];
+  /* Who first: "you may never do this" says more than "not now". */
+  if ((move->parties & parties) == 0)
+    {
+      g_set_error (error, HZ_CONSULT_WORKFLOW_ERROR, HZ_CONSULT_WORKFLOW_ERROR_NOT_ALLOWED,
+                   "you may not %s this consult", action_names[action]);
+      return FALSE;
+    }
   if ((move->from_states & BIT (from)) == 0)
     {
       g_set_error (error, HZ_CONSULT_WORKFLOW_ERROR, HZ_CONSULT_WORKFLOW_ERROR_ILLEGAL,
                    "a consult that is %s cannot be moved by “%s”",
                    hz_consult_state_to_string (from), action_names[action]);
-      return FALSE;
-    }
-  if ((move->parties & parties) == 0)
-    {
-      g_set_error (error, HZ_CONSULT_WORKFLOW_ERROR, HZ_CONSULT_WORKFLOW_ERROR_NOT_ALLOWED,
-                   "you may not %s this consult", action_names[action]);
       return FALSE;
     }
   if (to)
