@@ -359,16 +359,30 @@ hz_hub_server_listen (HzHubServer *self,
   return soup_server_listen (self->soup, address, options, error);
 }
 
+/* Built from the listening socket: soup_server_get_uris() leaks a
+ * socket address in libsoup 3.2. */
 char *
 hz_hub_server_get_url (HzHubServer *self)
 {
-  GSList *uris = soup_server_get_uris (self->soup);
-  char *url = uris ? g_uri_to_string (uris->data) : NULL;
+  GSList *listeners = soup_server_get_listeners (self->soup);
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autofree char *ip = NULL;
+  GInetAddress *inet;
+  char *url;
 
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  if (listeners == NULL)
+    return NULL;
+  address = g_socket_get_local_address (listeners->data, NULL);
+  g_slist_free (listeners);
+  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  ip = g_inet_address_to_string (inet);
+  url = g_strdup_printf (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ? "%s://[%s]:%u/" : "%s://%s:%u/",
+                         soup_server_is_https (self->soup) ? "https" : "http", ip,
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
   return url;
 }
-
 void
 hz_hub_server_publish_consult (HzHubServer        *self,
                                const HzHubConsult *consult,

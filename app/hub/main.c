@@ -16,6 +16,25 @@ quit_cb (gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+drain_timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+drain_main_context (guint max_ms)
+{
+  gboolean done = FALSE;
+  guint id = g_timeout_add (max_ms, drain_timeout_cb, &done);
+
+  while (!done && g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  if (!done)
+    g_source_remove (id);
+}
+
 /* The demo data: next to the sources when run from the build tree. */
 static char *
 find_demo_dir (void)
@@ -112,5 +131,10 @@ main (int   argc,
   g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_main_loop_run (loop);
+
+  /* Close every connection and let the closing handshakes finish, so a
+   * stop is clean for clients (and for the leak checker). */
+  g_clear_object (&server);
+  drain_main_context (500);
   return 0;
 }
