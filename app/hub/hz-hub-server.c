@@ -242,6 +242,51 @@ early_cb (SoupServer        *server,
                         "the body is over the limit of %" G_GSIZE_FORMAT " bytes", limit);
 }
 
+static const char *
+idempotency_key (HzHubRequest *req)
+{
+  const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
+                                                  "Idempotency-Key");
+
+  if (req->user == NULL || !g_str_equal (req->method, "POST") || key == NULL ||
+      strlen (key) == 0 || strlen (key) > 128)
+    return NULL;
+  return key;
+}
+
+/* A client retrying after a lost answer (its outbox) gets the first
+ * answer again instead of acting twice. */
+static gboolean
+replay_idempotent (HzHubRequest *req)
+{
+  const char *key = idempotency_key (req);
+  g_autofree char *body = NULL;
+  guint status = 0;
+
+  if (key == NULL || !hz_hub_store_idempotent_get (req->server->store, req->user->id, key, &status, &body))
+    return FALSE;
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_response (req->msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY,
+                                    body, strlen (body));
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Idempotent-Replay", "true");
+  return TRUE;
+}
+
+static void
+remember_idempotent (HzHubRequest *req)
+{
+  const char *key = idempotency_key (req);
+  guint status = soup_server_message_get_status (req->msg);
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *text = NULL;
+
+  if (key == NULL || status < 200 || status >= 300)
+    return;  /* refusals are not remembered: a retry may succeed */
+  body = soup_message_body_flatten (soup_server_message_get_response_body (req->msg));
+  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  hz_hub_store_idempotent_put (req->server->store, req->user->id, key, status, text);
+}
+
 static gboolean
 is_public (HzHubRequest *req)
 {
@@ -282,10 +327,13 @@ api_cb (SoupServer        *server,
       req.user = user;
     }
 
+  if (replay_idempotent (&req))
+    return;
   if (req.n_parts >= 1 && g_str_equal (parts[0], "consults"))
     hz_hub_api_consults (&req);
   else
     hz_hub_api_session (&req);
+  remember_idempotent (&req);
 }
 
 static gboolean

@@ -440,6 +440,42 @@ test_kill9 (void)
   g_assert_cmpuint (status_of (again, zhou, "GET", "me", NULL), ==, 200);
 }
 
+/* The client's outbox retries with the same key: one consult, one answer. */
+static void
+test_idempotency (void)
+{
+  g_autoptr(HzHub) hub = hz_hub_start (TEST_CONFIG, NULL);
+  g_autofree char *zhou = hz_hub_login (hub, "dr.zhou");
+  g_autofree char *body = g_strdup_printf (NEW_REQUEST, "routine");
+  g_autofree char *uri = g_strconcat (hub->url, "api/v1/consults", NULL);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", zhou);
+  g_autofree char *first_id = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  guint i, status = 0;
+
+  for (i = 0; i < 3; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      g_autoptr(GBytes) reply = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      const char *id;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", "outbox-key-1");
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      reply = soup_session_send_and_read (hub->session, msg, NULL, NULL);
+      g_assert_cmpuint (soup_message_get_status (msg), ==, 201);
+      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL));
+      id = hz_json_str (json_parser_get_root (parser), "id");
+      if (first_id == NULL)
+        first_id = g_strdup (id);
+      g_assert_cmpstr (id, ==, first_id);
+    }
+  list = hz_hub_call (hub, zhou, "GET", "consults?box=outgoing", NULL, &status);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (list), "consults")), ==, 4);
+}
+
 static void
 test_turn_credentials (void)
 {
@@ -484,6 +520,7 @@ main (int   argc,
   g_test_add_func ("/hub/ws-refusals", test_ws_refusals);
   g_test_add_func ("/hub/expiry", test_expiry);
   g_test_add_func ("/hub/kill-9", test_kill9);
+  g_test_add_func ("/hub/idempotency", test_idempotency);
   g_test_add_func ("/hub/turn-credentials", test_turn_credentials);
   return g_test_run ();
 }
