@@ -518,6 +518,25 @@ test_sampled_data_and_flags (void)
   g_assert_cmpuint (hz_patient_record_get_warnings (record)->len, ==, 4);
 }
 
+/* A float holds an ECG in µV with room to spare; anything beyond it is
+ * no measurement, and a drawing widget must never meet infinity. */
+static void
+test_waveform_overflow (void)
+{
+  g_autoptr(HzPatientRecord) record = record_from_string (
+    "{\"resourceType\": \"Bundle\", \"type\": \"collection\", \"entry\": ["
+    " {\"resource\": {\"resourceType\": \"Observation\", \"id\": \"w\", \"code\": {\"text\": \"w\"},"
+    "   \"valueSampledData\": {\"origin\": {\"value\": 0}, \"period\": 2, \"factor\": 1e30,"
+    "     \"data\": \"1 1e10 -1e300\"}}}]}");
+  HzSampledData *sd = hz_record_entry_get_observation (hz_patient_record_lookup (record, "Observation", "w"))->sampled_data;
+
+  g_assert_cmpuint (hz_sampled_data_get_n_samples (sd), ==, 3);
+  g_assert_cmpfloat (hz_sampled_data_get_value (sd, 0, 0), ==, 1e30f);
+  g_assert_true (isnan (hz_sampled_data_get_value (sd, 0, 1)));
+  g_assert_true (isnan (hz_sampled_data_get_value (sd, 0, 2)));
+  g_assert_cmpuint (hz_sampled_data_get_n_gaps (sd), ==, 2);
+}
+
 static void
 test_two_patients_and_bad_entries (void)
 {
@@ -577,6 +596,7 @@ main (int   argc,
   g_test_add_func ("/core/fhir/robust/searchset", test_searchset);
   g_test_add_func ("/core/fhir/robust/document", test_document_bundle);
   g_test_add_func ("/core/fhir/robust/sampled-data-and-flags", test_sampled_data_and_flags);
+  g_test_add_func ("/core/fhir/robust/waveform-overflow", test_waveform_overflow);
   g_test_add_func ("/core/fhir/robust/two-patients-bad-entries", test_two_patients_and_bad_entries);
   g_test_add_func ("/core/fhir/robust/warning-limit", test_warning_limit);
 

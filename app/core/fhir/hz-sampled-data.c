@@ -100,13 +100,13 @@ decode_data (HzFhirReader  *reader,
           n_bad++;
           raw = NAN;
         }
-      if (isnan (raw))
+      /* beyond what a float holds is no measurement either: a gap */
+      value = isnan (raw) ? NAN : (float) (self->origin + self->factor * raw);
+      if (!isfinite (value))
         {
           self->n_gaps++;
           value = NAN;
         }
-      else
-        value = (float) (self->origin + self->factor * raw);
       g_array_append_val (self->values, value);
     }
   if (n_bad > 0)
