@@ -237,6 +237,8 @@ test_wrong_types (void)
   set_member (resource (bundle, "bp-QS-000731-3"), "component", "{\"not\": \"a list\"}");
   set_member (resource (bundle, "img-QS-000731-QS20261120001"), "numberOfInstances", "\"48\"");
   set_member (resource (bundle, "cond-QS-000731-0"), "code", "[1, 2]");
+  json_object_remove_member (json_object_get_object_member (resource (bundle, "vs-QS-000731-8"), "valueQuantity"),
+                             "value");
   record = record_from_node (bundle);
 
   assert_warning (record, "bp-QS-000731-2", "“value” should be a number");
@@ -248,6 +250,9 @@ test_wrong_types (void)
   assert_warning (record, "bp-QS-000731-3", "“component” should be a list");
   assert_warning (record, "img-QS-000731-QS20261120001", "“numberOfInstances” should be a whole number");
   assert_warning (record, "cond-QS-000731-0", "“code” should be an object");
+  assert_warning (record, "vs-QS-000731-8", "measured value is missing");
+  /* one warning per fault: a wrong type is not also reported missing */
+  g_assert_cmpuint (hz_patient_record_get_warnings (record)->len, ==, 10);
 
   /* gaps, not guesses */
   g_assert_null (hz_patient_record_get_official_name (record));

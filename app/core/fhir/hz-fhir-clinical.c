@@ -201,7 +201,7 @@ _hz_fhir_read_condition (HzFhirReader  *reader,
       problem->code_system = g_strdup (system);
     }
   problem->display = hz_fhir_reader_concept_text (reader, code);
-  if (problem->display == NULL && code == NULL)
+  if (!json_object_has_member (resource, "code"))
     hz_fhir_reader_warn (reader, _("the problem has no code"));
   _hz_fhir_split_bilingual (problem->display, &problem->display_zh, &problem->display_en);
   problem->clinical_status = concept_member_code (reader, resource, "clinicalStatus");

@@ -120,7 +120,8 @@ read_value (HzFhirReader      *reader,
       obs->value_kind = HZ_FHIR_VALUE_QUANTITY;
       hz_fhir_reader_quantity (reader, quantity, &obs->value, &unit);
       obs->unit = g_strdup (unit);
-      if (isnan (obs->value))
+      /* a value of the wrong type has been warned about already */
+      if (!json_object_has_member (quantity, "value"))
         hz_fhir_reader_warn (reader, _("the measured value is missing"));
     }
   else if (hz_fhir_reader_get_int (reader, object, "valueInteger", &integer))
@@ -161,7 +162,7 @@ read_observation (HzFhirReader *reader,
       obs->code = g_strdup (value);
     }
   obs->display = hz_fhir_reader_concept_text (reader, code);
-  if (code == NULL)
+  if (!json_object_has_member (object, "code"))
     hz_fhir_reader_warn (reader, _("an observation has no code"));
   read_value (reader, object, obs);
   read_range (reader, object, obs);
@@ -258,7 +259,7 @@ _hz_fhir_read_observation (HzFhirReader  *reader,
       abnormal = abnormal || hz_fhir_flag_is_abnormal (comp->flag);
       g_ptr_array_add (obs->components, comp);
     }
-  if (obs->value_kind == HZ_FHIR_VALUE_NONE && obs->components->len == 0
+  if (obs->value_kind == HZ_FHIR_VALUE_NONE && !json_object_has_member (resource, "component")
       && !json_object_has_member (resource, "dataAbsentReason"))
     hz_fhir_reader_warn (reader, _("the observation has no value"));
 
