@@ -142,8 +142,8 @@ hz_dicom_dataset_new_from_file (const char  *path,
   mapped = g_mapped_file_new (path, FALSE, &local_error);
   if (mapped == NULL)
     {
-      g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_IO,
-                   _("Could not read %s: %s"), path, local_error->message);
+      /* GLib's message names the file already. */
+      g_set_error_literal (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_IO, local_error->message);
       return NULL;
     }
   if (g_mapped_file_get_length (mapped) > HZ_DICOM_MAX_FILE_BYTES)
