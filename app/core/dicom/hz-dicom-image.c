@@ -368,6 +368,24 @@ decode_native (HzDicomImage *self, guint index, guint32 *out, gboolean *is_422, 
   vr = hz_dicom_dataset_get_vr (self->dataset, HZ_DICOM_TAG_PIXEL_DATA);
   big_endian = g_strcmp0 (hz_dicom_dataset_get_transfer_syntax (self->dataset), HZ_DICOM_TS_EXPLICIT_BE) == 0
                && g_strcmp0 (vr, "OB") != 0;
+  if (big_endian && bytes == 1)
+    {
+      /* 8-bit samples in OW: big endian swaps each pair of bytes. */
+      gsize start = (gsize) index * n_words, i;
+      g_autofree guint32 *packed = *is_422 ? g_new (guint32, n_words) : NULL;
+      guint32 *dst = packed ? packed : out;
+
+      for (i = 0; i < n_words; i++)
+        {
+          gsize at = (start + i) ^ 1;
+          dst[i] = at < length ? data[at] : 0;
+        }
+      if (*is_422)
+        expand_422 (packed, l->rows, l->columns, out);
+      else if (l->samples == 3 && self->planar == 1)
+        planar_to_interleaved (out, pixels);
+      return TRUE;
+    }
   data += (gsize) index * n_words * bytes;
 
   if (*is_422)

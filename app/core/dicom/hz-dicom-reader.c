@@ -38,6 +38,12 @@ static gboolean parse_dataset (Reader *r, HzDicomDataset *ds, gsize *pos, gsize 
 static gboolean
 fail_truncated (GError **error, guint32 tag)
 {
+  if (tag == 0)
+    {
+      g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_TRUNCATED,
+                   _("The file ends inside an element header"));
+      return FALSE;
+    }
   g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_TRUNCATED,
                _("The file ends inside element (%04X,%04X)"),
                HZ_DICOM_TAG_GROUP (tag), HZ_DICOM_TAG_ELEMENT (tag));
