@@ -94,7 +94,7 @@ get_required (HzDicomDataset *ds, guint32 tag, const char *name, gint64 min, gin
   if (*value < min || *value > max)
     {
       g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_UNSUPPORTED,
-                   _("The image’s %s (%" G_GINT64_FORMAT ") is out of range"), name, *value);
+                   _("The image’s %s (%lld) is out of range"), name, (long long) *value);
       return FALSE;
     }
   return TRUE;

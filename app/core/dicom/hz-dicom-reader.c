@@ -267,8 +267,8 @@ parse_element (Reader *r, HzDicomDataset *ds, gsize *pos, gsize end, guint depth
       if (length > end - *pos)
         {
           g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_TRUNCATED,
-                       _("Element (%04X,%04X) claims %u bytes but only %" G_GSIZE_FORMAT " are left"),
-                       HZ_DICOM_TAG_GROUP (e.tag), HZ_DICOM_TAG_ELEMENT (e.tag), length, end - *pos);
+                       _("Element (%04X,%04X) claims %u bytes but only %lu are left"),
+                       HZ_DICOM_TAG_GROUP (e.tag), HZ_DICOM_TAG_ELEMENT (e.tag), length, (gulong) (end - *pos));
           return FALSE;
         }
       e.value = r->base + *pos;
