@@ -165,9 +165,19 @@ def test_unsupported_lossless_jpeg(tmp):
         fail(f"dcmcjpeg +e1 failed: {r.stderr}")
         return
     r = run([CLI, "pixels", out, "--out", os.path.join(tmp, "x.raw")])
-    if r.returncode != 1 or "cannot be decoded" not in r.stderr:
+    if r.returncode != 1 or "Lossless JPEG is not supported" not in r.stderr:
         fail(f"lossless JPEG: expected a clear refusal, got {r.returncode}: {r.stderr}")
     checked.append("jpeg-lossless-refused")
+    # 12-bit extended JPEG likewise (Debian's libjpeg-turbo 2.1 is 8-bit only).
+    out = os.path.join(tmp, "ct-jpeg-12bit.dcm")
+    r = run(["dcmcjpeg", "+ee", os.path.join(DATA, "wang-jianguo", "CT0001.dcm"), out])
+    if r.returncode != 0:
+        fail(f"dcmcjpeg +ee failed: {r.stderr}")
+        return
+    r = run([CLI, "pixels", out, "--out", os.path.join(tmp, "x.raw")])
+    if r.returncode != 1 or "12-bit JPEG is not supported" not in r.stderr:
+        fail(f"12-bit JPEG: expected a clear refusal, got {r.returncode}: {r.stderr}")
+    checked.append("jpeg-12bit-refused")
 
 
 def test_jpeg_baseline(tmp):

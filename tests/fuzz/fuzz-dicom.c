@@ -33,6 +33,9 @@ poke_text (HzDicomDataset *ds)
         {
           g_autoptr(HzDicomPersonName) pn = hz_dicom_person_name_new (first);
           g_autofree char *display = hz_dicom_person_name_to_display (pn);
+
+          if (!g_utf8_validate (display, -1, NULL))
+            abort ();
         }
       hz_dicom_dataset_get_double (ds, tags[i], 1, &d);
     }

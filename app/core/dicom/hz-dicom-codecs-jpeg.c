@@ -33,6 +33,49 @@ on_output_message (j_common_ptr cinfo)
   /* Warnings about corrupt data: the frame is still shown, as other viewers do. */
 }
 
+/* The SOF marker's process and precision, read before libjpeg sees the
+ * stream, so that a 12-bit or lossless frame gets "not supported" rather
+ * than a codec error that reads like corruption. */
+static gboolean
+check_frame_header (const guint8 *data, gsize length, GError **error)
+{
+  gsize pos = 2;
+
+  while (pos + 4 <= length)
+    {
+      guint8 marker;
+      gsize segment;
+
+      if (data[pos] != 0xff)
+        return TRUE;  /* let libjpeg report the damage */
+      marker = data[pos + 1];
+      if (marker == 0xff)
+        {
+          pos++;
+          continue;
+        }
+      segment = ((gsize) data[pos + 2] << 8) | data[pos + 3];
+      if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+        {
+          if (marker == 0xc3 || marker == 0xc7 || marker == 0xcb || marker == 0xcf)
+            {
+              g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_UNSUPPORTED,
+                           _("Lossless JPEG is not supported by this build’s libjpeg"));
+              return FALSE;
+            }
+          if (pos + 4 < length && data[pos + 4] != 8)
+            {
+              g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_UNSUPPORTED,
+                           _("%d-bit JPEG is not supported by this build’s libjpeg"), data[pos + 4]);
+              return FALSE;
+            }
+          return TRUE;
+        }
+      pos += 2 + segment;
+    }
+  return TRUE;
+}
+
 gboolean
 _hz_dicom_decode_jpeg (const guint8        *data,
                        gsize                length,
@@ -51,6 +94,9 @@ _hz_dicom_decode_jpeg (const guint8        *data,
       g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_CODEC, _("The JPEG frame is empty"));
       return FALSE;
     }
+
+  if (!check_frame_header (data, length, error))
+    return FALSE;
 
   cinfo.err = jpeg_std_error (&err.pub);
   err.pub.error_exit = on_error_exit;

@@ -412,8 +412,9 @@ hz_dicom_dataset_get_int (HzDicomDataset *self,
     }
   if (vr_is (e, "IS") || vr_is (e, "DS"))
     {
-      if (!hz_dicom_dataset_get_double (self, tag, index, &d) || d != (double) (gint64) d
-          || d < -9.0e15 || d > 9.0e15)
+      /* Range first: casting an out-of-range double is undefined. */
+      if (!hz_dicom_dataset_get_double (self, tag, index, &d) || d < -9.0e15 || d > 9.0e15
+          || d != (double) (gint64) d)
         return FALSE;
       *value = (gint64) d;
       return TRUE;

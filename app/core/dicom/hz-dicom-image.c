@@ -112,6 +112,13 @@ pick_syntax (HzDicomImage *self, GError **error)
     self->syntax = SYNTAX_RLE;
   else if (g_strcmp0 (ts, HZ_DICOM_TS_JPEG_BASELINE) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_JPEG_EXTENDED) == 0)
     self->syntax = SYNTAX_JPEG;
+  else if (g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LOSSLESS) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LOSSLESS_SV1) == 0)
+    {
+      /* libjpeg-turbo decodes lossless JPEG only from version 3.0. */
+      g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_UNSUPPORTED,
+                   _("Lossless JPEG is not supported by this build’s libjpeg"));
+      return FALSE;
+    }
   else if (g_strcmp0 (ts, HZ_DICOM_TS_J2K_LOSSLESS) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_J2K) == 0)
     self->syntax = SYNTAX_J2K;
   else if (g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LS_LOSSLESS) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LS_NEAR) == 0)

@@ -193,7 +193,7 @@ read_group (HzDicomDataset *item, guint group, GError **error)
       {
         const guint8 *p = data + (s * (gsize) n_channels + c) * bytes;
         HzDicomLead *lead = g_ptr_array_index (wf->leads, c);
-        double raw;
+        double raw, value;
 
         if (bytes == 1)
           raw = is_signed ? (double) (gint8) p[0] : (double) p[0];
@@ -202,7 +202,8 @@ read_group (HzDicomDataset *item, guint group, GError **error)
             guint16 v = hz_dicom_read_u16 (p, big_endian);
             raw = is_signed ? (double) (gint16) v : (double) v;
           }
-        lead->samples[s] = (float) ((raw + baseline[c]) * scale[c]);
+        value = (raw + baseline[c]) * scale[c];
+        lead->samples[s] = (float) CLAMP (value, -G_MAXFLOAT, G_MAXFLOAT);
       }
   return g_steal_pointer (&wf);
 }
