@@ -65,6 +65,10 @@ _hz_dicom_decode_rle (const guint8        *data,
                    n_segments, layout->samples * bytes);
       return FALSE;
     }
+  /* A PackBits run yields at most 128 bytes from 2: a frame shorter
+   * than that cannot fill its planes, so refuse it before allocating. */
+  if ((length - 64) < (gsize) n_segments * ((pixels + 127) / 128) * 2)
+    goto corrupt;
   for (i = 0; i < n_segments; i++)
     {
       offsets[i] = hz_dicom_read_u32 (data + 4 + 4 * i, FALSE);

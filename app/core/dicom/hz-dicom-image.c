@@ -351,6 +351,32 @@ expand_422 (const guint32 *src, guint rows, guint columns, guint32 *out)
       }
 }
 
+static gsize
+native_frame_words (HzDicomImage *self)
+{
+  const HzDicomLayout *l = &self->layout;
+
+  if (g_str_equal (self->photometric, "YBR_FULL_422") && l->samples == 3)
+    return (gsize) l->rows * ((l->columns + 1) / 2) * 4;
+  return (gsize) l->rows * l->columns * l->samples;
+}
+
+static gboolean
+native_frame_present (HzDicomImage *self, guint index, GError **error)
+{
+  gsize length = 0;
+  const guint8 *data = hz_dicom_dataset_get_raw (self->dataset, HZ_DICOM_TAG_PIXEL_DATA, &length);
+
+  if (data == NULL
+      || (guint64) native_frame_words (self) * (self->layout.bits_allocated / 8) * (index + 1) > length)
+    {
+      g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_TRUNCATED,
+                   _("The pixel data is too short for frame %u"), index + 1);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 decode_native (HzDicomImage *self, guint index, guint32 *out, gboolean *is_422, GError **error)
 {
@@ -363,14 +389,10 @@ decode_native (HzDicomImage *self, guint index, guint32 *out, gboolean *is_422, 
   gboolean big_endian = FALSE;
 
   *is_422 = g_str_equal (self->photometric, "YBR_FULL_422") && l->samples == 3;
-  n_words = *is_422 ? (gsize) l->rows * ((l->columns + 1) / 2) * 4 : pixels * l->samples;
+  n_words = native_frame_words (self);
+  if (!native_frame_present (self, index, error))
+    return FALSE;
   data = hz_dicom_dataset_get_raw (self->dataset, HZ_DICOM_TAG_PIXEL_DATA, &length);
-  if (data == NULL || (guint64) n_words * bytes * (index + 1) > length)
-    {
-      g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_TRUNCATED,
-                   _("The pixel data is too short for frame %u"), index + 1);
-      return FALSE;
-    }
   /* OB is a byte stream in any byte order; OW and OL follow the syntax. */
   vr = hz_dicom_dataset_get_vr (self->dataset, HZ_DICOM_TAG_PIXEL_DATA);
   big_endian = g_strcmp0 (hz_dicom_dataset_get_transfer_syntax (self->dataset), HZ_DICOM_TS_EXPLICIT_BE) == 0
@@ -506,6 +528,10 @@ hz_dicom_image_decode_frame (HzDicomImage  *self,
     }
   pixels = (gsize) l->rows * l->columns;
   n = pixels * l->samples;
+  /* Check the data is there before allocating for it: a 40-byte file
+   * must not cost the 512 MiB its header claims. */
+  if (self->syntax == SYNTAX_NATIVE && !native_frame_present (self, index, error))
+    return NULL;
   values = g_try_new0 (guint32, n);
   if (values == NULL)
     {
