@@ -142,11 +142,13 @@ check_size (HzMultipartReader  *self,
             guint64             size,
             GError            **error)
 {
+  g_autofree char *limit = NULL;
+
   if (size <= self->max_part_size)
     return TRUE;
+  limit = g_format_size (self->max_part_size);
   g_set_error (error, HZ_DICOMWEB_ERROR, HZ_DICOMWEB_ERROR_TOO_LARGE,
-               _("An image from the server is larger than the limit of %" G_GSIZE_FORMAT " bytes"),
-               self->max_part_size);
+               _("An image from the server is larger than the limit of %s"), limit);
   return FALSE;
 }
 
