@@ -260,8 +260,58 @@ test_fetch_series (void)
   /* Every body byte is counted: the files plus their multipart framing. */
   g_assert_cmpuint (progress.bytes_received, >, r->bytes);
   g_assert_cmpuint (progress.bytes_received, <, r->bytes + CT_SLICES * 1024);
-  /* One search, then one request per instance. */
-  g_assert_cmpuint (hz_dicomweb_client_get_n_requests (client), ==, 1 + CT_SLICES);
+  /* A first opening: one streamed request, one search beside it. */
+  g_assert_cmpuint (hz_dicomweb_client_get_n_requests (client), ==, 2);
+}
+
+/* A cache that knows the CT series' instance list but holds no instance:
+ * what a later opening sees after everything was evicted. */
+static HzDicomwebCache *
+cache_with_list_only (const char *dir)
+{
+  g_autoptr(HzDicomwebClient) client = new_client ();
+  g_autoptr(HzDicomwebCache) cache = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) instances = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cache = hz_dicomweb_cache_new (dir, 1024 * 1024 * 1024, &error);
+  g_assert_no_error (error);
+  hz_dicomweb_client_search_instances_async (client, CT_STUDY, ct_series, NULL, result_cb, &result);
+  instances = hz_dicomweb_client_search_instances_finish (client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (hz_dicomweb_cache_store_manifest (cache, ct_series, instances, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&cache);
+}
+
+static void
+test_fetch_per_instance (void)
+{
+  g_autoptr(HzDicomwebClient) client = NULL;
+  g_autoptr(HzDicomwebCache) cache = NULL;
+  g_autoptr(Received) r = received_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = hz_test_tmpdir ();
+  HzDicomwebProgress progress;
+
+  REQUIRE_ORTHANC ();
+  cache = cache_with_list_only (dir);
+  client = new_client ();
+  hz_dicomweb_client_set_cache (client, cache);
+  hz_dicomweb_client_set_concurrency (client, 5);
+  g_assert_true (fetch (client, CT_STUDY, ct_series, r, NULL, &progress, &error));
+  g_assert_no_error (error);
+  assert_is_ct_series (r->uids);
+  for (guint i = 0; i < r->uids->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (r->uids, i), ==, g_ptr_array_index (r->meta_uids, i));
+  g_assert_cmpuint (progress.instances_total, ==, CT_SLICES);
+  g_assert_cmpuint (progress.bytes_received, >, r->bytes);
+  g_assert_cmpuint (progress.bytes_received, <, r->bytes + CT_SLICES * 1024);
+  /* No search: the list was known. One request per instance. */
+  g_assert_cmpuint (hz_dicomweb_client_get_n_requests (client), ==, CT_SLICES);
+  g_assert_cmpuint (hz_dicomweb_cache_get_n_instances (cache), ==, CT_SLICES);
+  hz_test_rmdir (dir);
 }
 
 static void
@@ -308,8 +358,14 @@ test_cancel (void)
   HzDicomwebProgress progress;
   gint64 finished;
 
+  g_autoptr(HzDicomwebCache) cache = NULL;
+  g_autofree char *dir = hz_test_tmpdir ();
+
   REQUIRE_ORTHANC ();
+  /* Per-instance requests, two at a time. */
+  cache = cache_with_list_only (dir);
   client = new_client ();
+  hz_dicomweb_client_set_cache (client, cache);
   hz_dicomweb_client_set_concurrency (client, 2);
   r->cancel_after_cancellable = cancellable;
   r->cancel_after = 5;
@@ -319,9 +375,34 @@ test_cancel (void)
   g_assert_cmpuint (r->uids->len, ==, 5);
   g_assert_cmpuint (r->delivered_after_cancel, ==, 0);
   g_assert_cmpuint (progress.instances_done, ==, 5);
-  /* Nothing new is asked for after the cancel: the search, five answered
-   * requests, and at most the two that were in flight. */
-  g_assert_cmpuint (hz_dicomweb_client_get_n_requests (client), <=, 1 + 5 + 2);
+  /* Nothing new is asked for after the cancel: five answered requests,
+   * and at most the two that were in flight. */
+  g_assert_cmpuint (hz_dicomweb_client_get_n_requests (client), <=, 5 + 2);
+  g_assert_cmpint (finished - r->cancelled_at, <, G_USEC_PER_SEC / 2);
+  hz_test_rmdir (dir);
+}
+
+/* A first opening (one streamed request) cancelled half-way. */
+static void
+test_cancel_first_opening (void)
+{
+  g_autoptr(HzDicomwebClient) client = NULL;
+  g_autoptr(Received) r = received_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  HzDicomwebProgress progress;
+  gint64 finished;
+
+  REQUIRE_ORTHANC ();
+  client = new_client ();
+  r->cancel_after_cancellable = cancellable;
+  r->cancel_after = 4;
+  g_assert_false (fetch (client, CT_STUDY, NULL, r, cancellable, &progress, &error));
+  finished = g_get_monotonic_time ();
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (r->uids->len, ==, 4);
+  g_assert_cmpuint (r->delivered_after_cancel, ==, 0);
+  g_assert_cmpuint (hz_dicomweb_client_get_n_requests (client), ==, 2);
   g_assert_cmpint (finished - r->cancelled_at, <, G_USEC_PER_SEC / 2);
 }
 
@@ -401,6 +482,12 @@ test_unknown_study (void)
   g_assert_false (fetch (client, "../../system", NULL, r, NULL, NULL, &error));
   g_assert_error (error, HZ_DICOMWEB_ERROR, HZ_DICOMWEB_ERROR_INVALID_ARGUMENT);
   g_assert_cmpuint (hz_dicomweb_client_get_n_requests (client), ==, 2);
+  g_clear_error (&error);
+
+  /* A known study, an unknown series. */
+  g_assert_false (fetch (client, CT_STUDY, "1.2.3.4.6", r, NULL, NULL, &error));
+  g_assert_error (error, HZ_DICOMWEB_ERROR, HZ_DICOMWEB_ERROR_NOT_FOUND);
+  g_assert_cmpuint (r->uids->len, ==, 0);
 }
 
 static void
@@ -562,7 +649,9 @@ main (int   argc,
   g_test_add_func ("/dicomweb/orthanc/qido-series-instances", test_qido_series_instances);
   g_test_add_func ("/dicomweb/orthanc/fetch-series", test_fetch_series);
   g_test_add_func ("/dicomweb/orthanc/retrieve-one-request", test_retrieve_study_one_request);
+  g_test_add_func ("/dicomweb/orthanc/fetch-per-instance", test_fetch_per_instance);
   g_test_add_func ("/dicomweb/orthanc/cancel", test_cancel);
+  g_test_add_func ("/dicomweb/orthanc/cancel-first-opening", test_cancel_first_opening);
   g_test_add_func ("/dicomweb/orthanc/cancel-one-request", test_cancel_one_request);
   g_test_add_func ("/dicomweb/orthanc/wrong-password", test_wrong_password);
   g_test_add_func ("/dicomweb/orthanc/unknown-study", test_unknown_study);

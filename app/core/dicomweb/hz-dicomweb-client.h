@@ -106,10 +106,11 @@ gboolean   hz_dicomweb_client_retrieve_finish         (HzDicomwebClient       *s
                                                        GError                **error);
 
 /* Opens a study or a series (series_instance_uid set) the way a viewer
- * wants it: instances already in the cache come from disk first; the
- * rest are fetched one request per instance, up to the concurrency limit
- * at once, in instance-number order. A second opening of a fully cached
- * study or series sends no request at all. */
+ * wants it. The first time: one streamed request per series (a series
+ * search gives the totals). Later: instances in the cache come from disk,
+ * the missing ones one request per instance, up to the concurrency limit
+ * at once. A second opening of a fully cached study or series sends no
+ * request at all. */
 void       hz_dicomweb_client_fetch_async             (HzDicomwebClient       *self,
                                                        const char             *study_instance_uid,
                                                        const char             *series_instance_uid,

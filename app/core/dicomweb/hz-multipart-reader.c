@@ -31,7 +31,8 @@ struct _HzMultipartReader
   char                *delimiter;       /* "\r\n--" boundary */
   gsize                delimiter_len;
   gsize                max_part_size;
-  GByteArray          *buf;
+  GByteArray          *buf;             /* everything but part content */
+  GByteArray          *body;            /* the part being read, or NULL */
   gsize                start;           /* bytes of buf already consumed */
   gsize                scan_from;       /* in the body: no delimiter before here */
   char                *part_type;
@@ -71,6 +72,7 @@ hz_multipart_reader_free (HzMultipartReader *self)
     return;
   g_free (self->delimiter);
   g_byte_array_unref (self->buf);
+  g_clear_pointer (&self->body, g_byte_array_unref);
   g_free (self->part_type);
   g_free (self);
 }
@@ -252,12 +254,22 @@ step (HzMultipartReader  *self,
         else
           return FALSE;
 
+        /* Content goes into an array of its own, sized from
+         * Content-Length when given, and becomes the part's GBytes
+         * without another copy. */
         self->state = STATE_BODY;
         self->scan_from = 0;
+        self->body = g_byte_array_sized_new (self->part_length >= 0
+                                             ? (guint) self->part_length + self->delimiter_len + 64
+                                             : 64 * 1024);
+        g_byte_array_append (self->body, self->buf->data + self->start, self->buf->len - self->start);
+        self->start = self->buf->len;
         return TRUE;
       }
 
     case STATE_BODY:
+      data = self->body->data;
+      len = self->body->len;
       hit = find (data + self->scan_from, len - self->scan_from,
                   self->delimiter, self->delimiter_len);
       if (hit == NULL)
@@ -277,9 +289,13 @@ step (HzMultipartReader  *self,
           return FALSE;
         }
       {
-        g_autoptr(GBytes) body = g_bytes_new (data, hit - data);
+        g_autoptr(GBytes) body = NULL;
+        gsize body_len = hit - data;
 
-        self->start += (hit - data) + self->delimiter_len;
+        /* What follows the delimiter goes back to the main buffer. */
+        g_byte_array_append (self->buf, hit + self->delimiter_len, len - body_len - self->delimiter_len);
+        g_byte_array_set_size (self->body, body_len);
+        body = g_byte_array_free_to_bytes (g_steal_pointer (&self->body));
         self->state = STATE_AFTER_DELIM;
         self->n_parts++;
         if (self->part_func != NULL)
@@ -310,7 +326,7 @@ hz_multipart_reader_feed (HzMultipartReader  *self,
   if (self->state == STATE_EPILOGUE)
     return TRUE;
 
-  g_byte_array_append (self->buf, data, len);
+  g_byte_array_append (self->state == STATE_BODY ? self->body : self->buf, data, len);
   while (step (self, &failed, error))
     ;
   if (failed)
