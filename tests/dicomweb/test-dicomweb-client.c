@@ -1,0 +1,244 @@
+/* test-dicomweb-client.c: the client against a misbehaving fake server. */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hz-dicomweb-client.h"
+
+#define BOUNDARY "b0undary"
+
+static char *base_url;
+static char *last_authorization;
+static char *last_user_agent;
+
+static void
+reply (SoupServerMessage *msg,
+       guint              status,
+       const char        *content_type,
+       const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  if (content_type != NULL)
+    soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *part = "--" BOUNDARY "\r\nContent-Type: application/dicom\r\n\r\n";
+  g_autofree char *big = NULL;
+
+  g_free (last_authorization);
+  last_authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  g_free (last_user_agent);
+  last_user_agent = g_strdup (soup_message_headers_get_one (headers, "User-Agent"));
+
+  if (g_strcmp0 (last_authorization, "Bearer t0ken") != 0)
+    reply (msg, 401, "text/plain", "who are you?");
+  else if (g_str_equal (path, "/dw/studies"))
+    reply (msg, 200, "application/dicom+json", "<html>not json</html>");
+  else if (g_str_equal (path, "/dw/studies/1.2.3"))
+    reply (msg, 500, "text/plain", "oops");
+  else if (g_str_equal (path, "/dw/studies/1.2.4"))
+    {
+      g_autofree char *body = g_strconcat (part, "half a file", NULL);
+      reply (msg, 200, "multipart/related; type=\"application/dicom\"; boundary=" BOUNDARY, body);
+    }
+  else if (g_str_equal (path, "/dw/studies/1.2.5"))
+    reply (msg, 200, "application/dicom", "DICM");
+  else if (g_str_equal (path, "/dw/studies/1.2.6"))
+    reply (msg, 200, "multipart/related; type=\"application/json\"; boundary=" BOUNDARY, "--" BOUNDARY "--");
+  else if (g_str_equal (path, "/dw/studies/1.2.7"))
+    {
+      big = g_strnfill (5000, 'x');
+      g_autofree char *body = g_strconcat (part, big, "\r\n--" BOUNDARY "--\r\n", NULL);
+      reply (msg, 200, "multipart/related; type=\"application/dicom\"; boundary=" BOUNDARY, body);
+    }
+  else if (g_str_equal (path, "/dw/studies/1.2.8"))
+    reply (msg, 200, "multipart/related; type=\"application/dicom\"", "--x--");
+  else if (g_str_equal (path, "/dw/studies/1.2.9"))
+    reply (msg, 403, "text/plain", "not yours");
+  else if (g_str_equal (path, "/dw/studies/1.2.10/series"))
+    reply (msg, 200, "application/dicom+json",
+           "[{\"0020000E\":{\"vr\":\"UI\",\"Value\":[\"1.2.10.1\"]},"
+           "\"00201209\":{\"vr\":\"IS\",\"Value\":[1]}}]");
+  else if (g_str_equal (path, "/dw/studies/1.2.10/series/1.2.10.1"))
+    {
+      /* Well formed, but the part is no Part-10 file. */
+      g_autofree char *body = g_strconcat (part, "not dicom\r\n--" BOUNDARY "--\r\n", NULL);
+      reply (msg, 200, "multipart/related; type=\"application/dicom\"; boundary=" BOUNDARY, body);
+    }
+  else
+    reply (msg, 404, "text/plain", "no such thing");
+}
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static HzDicomwebClient *
+new_client (void)
+{
+  HzDicomwebClient *client = hz_dicomweb_client_new (base_url);
+
+  hz_dicomweb_client_set_bearer_token (client, "t0ken");
+  hz_dicomweb_client_set_user_agent (client, "huizhen-test/1");
+  return client;
+}
+
+static void
+expect_retrieve_error (const char *study,
+                       int         code)
+{
+  g_autoptr(HzDicomwebClient) client = new_client ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hz_dicomweb_client_set_max_part_size (client, 1000);
+  hz_dicomweb_client_retrieve_async (client, study, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                     result_cb, &result);
+  g_assert_false (hz_dicomweb_client_retrieve_finish (client, wait_result (&result), NULL, &error));
+  g_test_message ("%s: %s", study, error->message);
+  g_assert_error (error, HZ_DICOMWEB_ERROR, code);
+}
+
+static void
+test_status_codes (void)
+{
+  expect_retrieve_error ("1.2.3", HZ_DICOMWEB_ERROR_SERVER_ERROR);
+  expect_retrieve_error ("1.2.9", HZ_DICOMWEB_ERROR_AUTH_FAILED);
+  expect_retrieve_error ("1.2.99", HZ_DICOMWEB_ERROR_NOT_FOUND);
+}
+
+static void
+test_bad_bodies (void)
+{
+  expect_retrieve_error ("1.2.4", HZ_DICOMWEB_ERROR_BAD_MULTIPART);   /* truncated */
+  expect_retrieve_error ("1.2.5", HZ_DICOMWEB_ERROR_BAD_RESPONSE);    /* single part */
+  expect_retrieve_error ("1.2.6", HZ_DICOMWEB_ERROR_BAD_RESPONSE);    /* not DICOM parts */
+  expect_retrieve_error ("1.2.7", HZ_DICOMWEB_ERROR_TOO_LARGE);       /* over the bound */
+  expect_retrieve_error ("1.2.8", HZ_DICOMWEB_ERROR_BAD_MULTIPART);   /* no boundary */
+}
+
+static void
+test_not_part10 (void)
+{
+  g_autoptr(HzDicomwebClient) client = new_client ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hz_dicomweb_client_fetch_async (client, "1.2.10", "1.2.10.1", NULL, NULL, NULL, NULL, NULL,
+                                  result_cb, &result);
+  g_assert_false (hz_dicomweb_client_fetch_finish (client, wait_result (&result), NULL, &error));
+  g_assert_error (error, HZ_DICOMWEB_ERROR, HZ_DICOMWEB_ERROR_BAD_RESPONSE);
+}
+
+static void
+test_search_not_json (void)
+{
+  g_autoptr(HzDicomwebClient) client = new_client ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) studies = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hz_dicomweb_client_search_studies_async (client, "QS 1/2", NULL, NULL, result_cb, &result);
+  studies = hz_dicomweb_client_search_studies_finish (client, wait_result (&result), &error);
+  g_assert_null (studies);
+  g_assert_error (error, HZ_DICOMWEB_ERROR, HZ_DICOMWEB_ERROR_BAD_RESPONSE);
+  /* Credentials go up front, with our user agent. */
+  g_assert_cmpstr (last_authorization, ==, "Bearer t0ken");
+  g_assert_cmpstr (last_user_agent, ==, "huizhen-test/1");
+}
+
+static void
+test_unreachable (void)
+{
+  g_autoptr(HzDicomwebClient) client = hz_dicomweb_client_new ("http://127.0.0.1:1/dw/");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) studies = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (hz_dicomweb_client_get_base_url (client), ==, "http://127.0.0.1:1/dw");
+  hz_dicomweb_client_search_studies_async (client, NULL, NULL, NULL, result_cb, &result);
+  studies = hz_dicomweb_client_search_studies_finish (client, wait_result (&result), &error);
+  g_assert_error (error, HZ_DICOMWEB_ERROR, HZ_DICOMWEB_ERROR_UNREACHABLE);
+}
+
+static void
+test_ca_file (void)
+{
+  g_autoptr(HzDicomwebClient) client = new_client ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int fd;
+
+  g_assert_false (hz_dicomweb_client_set_ca_file (client, "/nonexistent/ca.pem", &error));
+  g_assert_error (error, HZ_DICOMWEB_ERROR, HZ_DICOMWEB_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  fd = g_file_open_tmp ("hz-ca-XXXXXX.pem", &path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, "not a certificate\n", -1, NULL));
+  close (fd);
+  g_assert_false (hz_dicomweb_client_set_ca_file (client, path, &error));
+  g_assert_error (error, HZ_DICOMWEB_ERROR, HZ_DICOMWEB_ERROR_INVALID_ARGUMENT);
+  g_unlink (path);
+
+  /* Back to the system store. */
+  g_assert_true (hz_dicomweb_client_set_ca_file (client, NULL, NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server, NULL, handler, NULL, NULL);
+  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    g_error ("cannot listen: %s", error->message);
+  uris = soup_server_get_uris (server);
+  {
+    g_autofree char *root = g_uri_to_string (uris->data);
+    base_url = g_strconcat (root, "dw/", NULL);
+  }
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_test_add_func ("/dicomweb/client/status-codes", test_status_codes);
+  g_test_add_func ("/dicomweb/client/bad-bodies", test_bad_bodies);
+  g_test_add_func ("/dicomweb/client/not-part10", test_not_part10);
+  g_test_add_func ("/dicomweb/client/search-not-json", test_search_not_json);
+  g_test_add_func ("/dicomweb/client/unreachable", test_unreachable);
+  g_test_add_func ("/dicomweb/client/ca-file", test_ca_file);
+  status = g_test_run ();
+  g_free (base_url);
+  g_free (last_authorization);
+  g_free (last_user_agent);
+  return status;
+}
