@@ -43,6 +43,9 @@ handler (SoupServer        *server,
 
   if (g_strcmp0 (last_authorization, "Bearer t0ken") != 0)
     reply (msg, 401, "text/plain", "who are you?");
+  else if (g_str_equal (path, "/dw/studies") && query != NULL &&
+           g_strcmp0 (g_hash_table_lookup (query, "StudyInstanceUID"), "1.2.10") == 0)
+    reply (msg, 200, "application/dicom+json", "[{\"0020000D\":{\"vr\":\"UI\",\"Value\":[\"1.2.10\"]}}]");
   else if (g_str_equal (path, "/dw/studies"))
     reply (msg, 200, "application/dicom+json", "<html>not json</html>");
   else if (g_str_equal (path, "/dw/studies/1.2.3"))
@@ -184,6 +187,86 @@ test_unreachable (void)
   g_assert_error (error, HZ_DICOMWEB_ERROR, HZ_DICOMWEB_ERROR_UNREACHABLE);
 }
 
+/* cert.pem and key.pem for 127.0.0.1, made with the openssl command. */
+static char *
+make_certificate (const char *dir)
+{
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                         "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                         "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
+    return NULL;
+  return g_steal_pointer (&cert);
+}
+
+/* A hospital PACS behind an internal CA: trusted through the CA file
+ * only. (Debian's Orthanc 1.10 dies on its first HTTPS connection with
+ * OpenSSL 3, so this is a libsoup server.) */
+static void
+test_tls (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hz-tls-XXXXXX", NULL);
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(HzDicomwebClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result2 = NULL;
+  g_autoptr(GPtrArray) studies = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_assert_nonnull (dir);
+  cert = make_certificate (dir);
+  if (cert == NULL)
+    {
+      g_test_skip ("no openssl command to make a certificate");
+      return;
+    }
+  key = g_build_filename (dir, "key.pem", NULL);
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (server, NULL, handler, NULL, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  {
+    g_autofree char *root = g_uri_to_string (uris->data);
+    url = g_strconcat (root, "dw/", NULL);
+  }
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_assert_true (g_str_has_prefix (url, "https://127.0.0.1:"));
+
+  client = hz_dicomweb_client_new (url);
+  hz_dicomweb_client_set_bearer_token (client, "t0ken");
+  /* The system store does not know our CA. */
+  hz_dicomweb_client_search_studies_async (client, NULL, "1.2.10", NULL, result_cb, &result);
+  studies = hz_dicomweb_client_search_studies_finish (client, wait_result (&result), &error);
+  g_assert_error (error, HZ_DICOMWEB_ERROR, HZ_DICOMWEB_ERROR_UNREACHABLE);
+  g_clear_error (&error);
+
+  g_assert_true (hz_dicomweb_client_set_ca_file (client, cert, &error));
+  g_assert_no_error (error);
+  hz_dicomweb_client_search_studies_async (client, NULL, "1.2.10", NULL, result_cb, &result2);
+  studies = hz_dicomweb_client_search_studies_finish (client, wait_result (&result2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (studies->len, ==, 1);
+
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
 static void
 test_ca_file (void)
 {
@@ -236,6 +319,7 @@ main (int   argc,
   g_test_add_func ("/dicomweb/client/search-not-json", test_search_not_json);
   g_test_add_func ("/dicomweb/client/unreachable", test_unreachable);
   g_test_add_func ("/dicomweb/client/ca-file", test_ca_file);
+  g_test_add_func ("/dicomweb/client/tls", test_tls);
   status = g_test_run ();
   g_free (base_url);
   g_free (last_authorization);
