@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "hz-dicomweb-client.h"
+#include "hz-test-utils.h"
 
 #define BOUNDARY "b0undary"
 
@@ -43,6 +44,56 @@ reply (SoupServerMessage *msg,
   soup_server_message_set_status (msg, status, NULL);
   if (content_type != NULL)
     soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static guint n_in_flight;
+static guint max_in_flight;
+
+typedef struct {
+  SoupServerMessage *msg;
+  char              *uid;
+} Pending;
+
+/* The smallest Part-10 file the client reads: preamble, magic, and a
+ * meta group with the SOP Instance UID. */
+static GBytes *
+tiny_part10 (const char *uid)
+{
+  GByteArray *a = g_byte_array_new ();
+  guint8 zero[128] = { 0 };
+  gsize len = strlen (uid) + strlen (uid) % 2;
+  guint8 header[8] = { 0x02, 0x00, 0x03, 0x00, 'U', 'I', len & 0xff, len >> 8 };
+
+  g_byte_array_append (a, zero, sizeof zero);
+  g_byte_array_append (a, (const guint8 *) "DICM", 4);
+  g_byte_array_append (a, header, sizeof header);
+  g_byte_array_append (a, (const guint8 *) uid, strlen (uid));
+  if (strlen (uid) % 2)
+    g_byte_array_append (a, zero, 1);
+  return g_byte_array_free_to_bytes (a);
+}
+
+static gboolean
+answer_later_cb (gpointer user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(GBytes) part10 = tiny_part10 (pending->uid);
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+  const char *head = "--" BOUNDARY "\r\nContent-Type: application/dicom\r\n\r\n";
+  const char *tail = "\r\n--" BOUNDARY "--\r\n";
+
+  g_byte_array_append (body, (const guint8 *) head, strlen (head));
+  g_byte_array_append (body, g_bytes_get_data (part10, NULL), g_bytes_get_size (part10));
+  g_byte_array_append (body, (const guint8 *) tail, strlen (tail));
+  soup_server_message_set_status (pending->msg, 200, NULL);
+  soup_server_message_set_response (pending->msg, "multipart/related; type=\"application/dicom\"; boundary=" BOUNDARY,
+                                    SOUP_MEMORY_COPY, (const char *) body->data, body->len);
+  soup_server_message_unpause (pending->msg);
+  n_in_flight--;
+  g_object_unref (pending->msg);
+  g_free (pending->uid);
+  g_free (pending);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -98,6 +149,19 @@ handler (SoupServer        *server,
       /* Well formed, but the part is no Part-10 file. */
       g_autofree char *body = g_strconcat (part, "not dicom\r\n--" BOUNDARY "--\r\n", NULL);
       reply (msg, 200, "multipart/related; type=\"application/dicom\"; boundary=" BOUNDARY, body);
+    }
+  else if (g_str_has_prefix (path, "/dw/studies/1.3/series/1.3.1/instances/"))
+    {
+      /* Held back a little, to see how many requests the client keeps
+       * in flight at once. */
+      Pending *pending = g_new0 (Pending, 1);
+
+      pending->msg = g_object_ref (msg);
+      pending->uid = g_strdup (path + strlen ("/dw/studies/1.3/series/1.3.1/instances/"));
+      soup_server_message_pause (msg);
+      n_in_flight++;
+      max_in_flight = MAX (max_in_flight, n_in_flight);
+      g_timeout_add (20, answer_later_cb, pending);
     }
   else
     reply (msg, 404, "text/plain", "no such thing");
@@ -205,6 +269,65 @@ test_unreachable (void)
   hz_dicomweb_client_search_studies_async (client, NULL, NULL, NULL, result_cb, &result);
   studies = hz_dicomweb_client_search_studies_finish (client, wait_result (&result), &error);
   g_assert_error (error, HZ_DICOMWEB_ERROR, HZ_DICOMWEB_ERROR_UNREACHABLE);
+}
+
+static void
+count_instance_cb (const char *uid,
+                   GBytes     *part10,
+                   gpointer    user_data)
+{
+  GPtrArray *uids = user_data;
+
+  g_ptr_array_add (uids, g_strdup (uid));
+}
+
+/* A later opening fetches instance by instance, never more at once than
+ * the concurrency limit, and uses all of it. */
+static void
+test_concurrency_limit (void)
+{
+  g_autofree char *dir = hz_test_tmpdir ();
+  g_autoptr(HzDicomwebCache) cache = NULL;
+  g_autoptr(HzDicomwebClient) client = new_client ();
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) hz_dicomweb_instance_free);
+  g_autoptr(GPtrArray) uids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HzDicomwebProgress progress;
+
+  cache = hz_dicomweb_cache_new (dir, 1024 * 1024, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 12; i++)
+    {
+      HzDicomwebInstance *instance = g_new0 (HzDicomwebInstance, 1);
+      instance->study_instance_uid = g_strdup ("1.3");
+      instance->series_instance_uid = g_strdup ("1.3.1");
+      instance->sop_instance_uid = g_strdup_printf ("1.3.1.%u", i + 1);
+      instance->instance_number = i + 1;
+      g_ptr_array_add (list, instance);
+    }
+  g_assert_true (hz_dicomweb_cache_store_manifest (cache, "1.3.1", list, &error));
+  hz_dicomweb_client_set_cache (client, cache);
+  hz_dicomweb_client_set_concurrency (client, 3);
+  g_assert_cmpuint (hz_dicomweb_client_get_concurrency (client), ==, 3);
+  max_in_flight = 0;
+
+  hz_dicomweb_client_fetch_async (client, "1.3", "1.3.1", count_instance_cb, NULL, uids, NULL, NULL,
+                                  result_cb, &result);
+  g_assert_true (hz_dicomweb_client_fetch_finish (client, wait_result (&result), &progress, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (uids->len, ==, 12);
+  g_assert_cmpuint (progress.instances_total, ==, 12);
+  g_assert_cmpuint (max_in_flight, ==, 3);
+  g_assert_cmpuint (hz_dicomweb_client_get_n_requests (client), ==, 12);
+  /* In instance-number order, as a viewer scrolls. */
+  g_assert_cmpstr (g_ptr_array_index (uids, 0), ==, "1.3.1.1");
+  g_assert_cmpuint (hz_dicomweb_cache_get_n_instances (cache), ==, 12);
+
+  /* The limit is clamped to what the session allows. */
+  hz_dicomweb_client_set_concurrency (client, 100);
+  g_assert_cmpuint (hz_dicomweb_client_get_concurrency (client), ==, HZ_DICOMWEB_MAX_CONCURRENCY);
+  hz_test_rmdir (dir);
 }
 
 /* cert.pem and key.pem for 127.0.0.1, made with the openssl command. */
@@ -357,6 +480,7 @@ main (int   argc,
   g_test_add_func ("/dicomweb/client/unreachable", test_unreachable);
   g_test_add_func ("/dicomweb/client/ca-file", test_ca_file);
   g_test_add_func ("/dicomweb/client/tls", test_tls);
+  g_test_add_func ("/dicomweb/client/concurrency-limit", test_concurrency_limit);
   status = g_test_run ();
   /* Close the server side of kept-alive connections, and let their
    * sources run, so nothing is left for the leak checker. */
