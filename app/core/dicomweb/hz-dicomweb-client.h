@@ -19,7 +19,9 @@ typedef struct {
 } HzDicomwebProgress;
 
 /* Called once per instance as soon as it is complete; part10 is a whole
- * Part-10 file. sop_instance_uid is from its meta header (or the request). */
+ * Part-10 file. sop_instance_uid is the one in its meta header (checked
+ * against the request where one instance was asked for); NULL only from
+ * hz_dicomweb_client_retrieve_async() for a file without one. */
 typedef void (*HzDicomwebInstanceFunc) (const char *sop_instance_uid,
                                         GBytes     *part10,
                                         gpointer    user_data);
