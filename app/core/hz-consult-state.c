@@ -1,9 +1,8 @@
 /* hz-consult-state.c: consult state names as they travel on the wire. */
 #include "config.h"
 
-#include <string.h>
-
 #include "hz-consult-state.h"
+#include "hz-enum-names.h"
 
 static const char * const state_names[HZ_N_CONSULT_STATES] = {
   [HZ_CONSULT_STATE_REQUESTED] = "requested",
@@ -28,18 +27,7 @@ gboolean
 hz_consult_state_from_string (const char     *name,
                               HzConsultState *state)
 {
-  guint i;
-
-  if (name == NULL)
-    return FALSE;
-  for (i = 0; i < HZ_N_CONSULT_STATES; i++)
-    if (strcmp (state_names[i], name) == 0)
-      {
-        if (state)
-          *state = i;
-        return TRUE;
-      }
-  return FALSE;
+  return hz_enum_names_lookup (state_names, HZ_N_CONSULT_STATES, name, (guint *) state);
 }
 
 gboolean

@@ -1,8 +1,7 @@
 /* hz-event-kind.c: names of event kinds as they appear in the log. */
 #include "config.h"
 
-#include <string.h>
-
+#include "hz-enum-names.h"
 #include "hz-event-kind.h"
 
 static const char * const kind_names[HZ_N_EVENT_KINDS] = {
@@ -38,16 +37,5 @@ gboolean
 hz_event_kind_from_string (const char  *name,
                            HzEventKind *kind)
 {
-  guint i;
-
-  if (name == NULL)
-    return FALSE;
-  for (i = 0; i < HZ_N_EVENT_KINDS; i++)
-    if (strcmp (kind_names[i], name) == 0)
-      {
-        if (kind)
-          *kind = i;
-        return TRUE;
-      }
-  return FALSE;
+  return hz_enum_names_lookup (kind_names, HZ_N_EVENT_KINDS, name, (guint *) kind);
 }

@@ -10,9 +10,8 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "hz-consult-workflow.h"
+#include "hz-enum-names.h"
 
 G_DEFINE_QUARK (hz-consult-workflow-error-quark, hz_consult_workflow_error)
 
@@ -77,26 +76,6 @@ static const char * const urgency_names[HZ_N_URGENCIES] = {
   [HZ_URGENCY_EMERGENCY] = "emergency",
 };
 
-static gboolean
-lookup (const char * const *names,
-        guint               n,
-        const char         *name,
-        guint              *out)
-{
-  guint i;
-
-  if (name == NULL)
-    return FALSE;
-  for (i = 0; i < n; i++)
-    if (strcmp (names[i], name) == 0)
-      {
-        if (out)
-          *out = i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 const char *
 hz_role_to_string (HzRole role)
 {
@@ -108,7 +87,7 @@ gboolean
 hz_role_from_string (const char *name,
                      HzRole     *role)
 {
-  return lookup (role_names, HZ_N_ROLES, name, (guint *) role);
+  return hz_enum_names_lookup (role_names, HZ_N_ROLES, name, (guint *) role);
 }
 
 const char *
@@ -122,7 +101,7 @@ gboolean
 hz_consult_action_from_string (const char      *name,
                                HzConsultAction *action)
 {
-  return lookup (action_names, HZ_N_CONSULT_ACTIONS, name, (guint *) action);
+  return hz_enum_names_lookup (action_names, HZ_N_CONSULT_ACTIONS, name, (guint *) action);
 }
 
 const char *
@@ -136,7 +115,7 @@ gboolean
 hz_urgency_from_string (const char *name,
                         HzUrgency  *urgency)
 {
-  return lookup (urgency_names, HZ_N_URGENCIES, name, (guint *) urgency);
+  return hz_enum_names_lookup (urgency_names, HZ_N_URGENCIES, name, (guint *) urgency);
 }
 
 /* How long a request may wait for someone to accept it. Emergencies that
