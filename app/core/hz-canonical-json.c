@@ -359,10 +359,11 @@ check_integer (const char *text,
 /* json-glib recurses without a limit; refuse absurd nesting before it
  * parses, so hostile input cannot exhaust the stack. Strings are skipped
  * so brackets inside them do not count. */
-static gboolean
-prescan (const char *text,
-         gsize       length,
-         GError    **error)
+gboolean
+hz_canonical_json_prescan (const char *text,
+                           gsize       length,
+                           gboolean    check_integers,
+                           GError    **error)
 {
   guint depth = 0;
   gboolean in_string = FALSE;
@@ -391,17 +392,29 @@ prescan (const char *text,
         }
       else if ((c == '}' || c == ']') && depth > 0)
         depth--;
-      else if ((c == '-' || g_ascii_isdigit (c)) && !check_integer (text, length, &i, error))
+      else if (check_integers && (c == '-' || g_ascii_isdigit (c)) &&
+               !check_integer (text, length, &i, error))
         return FALSE;
     }
   return TRUE;
 }
 
-char *
-hz_canonical_json_from_string (const char *text,
-                               gssize      length,
-                               gboolean    require_object,
-                               GError    **error)
+/**
+ * hz_canonical_json_parse:
+ * @max_bytes: refuse longer texts (callers with larger documents than
+ *   HZ_CANONICAL_JSON_MAX_BYTES, such as case bundles, pass their own)
+ *
+ * Parses outside bytes after the checks json-glib lacks: size, UTF-8,
+ * nesting depth and integers beyond 64 bits.
+ *
+ * Returns: (transfer full): the root node, or NULL with @error set
+ */
+JsonNode *
+hz_canonical_json_parse (const char *text,
+                         gssize      length,
+                         gsize       max_bytes,
+                         gboolean    require_object,
+                         GError    **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -411,11 +424,11 @@ hz_canonical_json_from_string (const char *text,
 
   if (length < 0)
     length = strlen (text);
-  if (length > HZ_CANONICAL_JSON_MAX_BYTES)
+  if ((gsize) length > max_bytes)
     {
       g_set_error (error, HZ_CANONICAL_JSON_ERROR, HZ_CANONICAL_JSON_ERROR_TOO_LARGE,
-                   "JSON text of %" G_GSSIZE_FORMAT " bytes is over the limit of %d",
-                   length, HZ_CANONICAL_JSON_MAX_BYTES);
+                   "JSON text of %" G_GSSIZE_FORMAT " bytes is over the limit of %" G_GSIZE_FORMAT,
+                   length, max_bytes);
       return NULL;
     }
   if (!g_utf8_validate_len (text, length, NULL))
@@ -424,7 +437,7 @@ hz_canonical_json_from_string (const char *text,
                            "JSON text is not valid UTF-8");
       return NULL;
     }
-  if (!prescan (text, length, error))
+  if (!hz_canonical_json_prescan (text, length, TRUE, error))
     return NULL;
 
   parser = json_parser_new_immutable ();
@@ -447,5 +460,19 @@ hz_canonical_json_from_string (const char *text,
                            "a JSON object is required");
       return NULL;
     }
+  return json_node_ref (root);
+}
+
+char *
+hz_canonical_json_from_string (const char *text,
+                               gssize      length,
+                               gboolean    require_object,
+                               GError    **error)
+{
+  g_autoptr(JsonNode) root = hz_canonical_json_parse (text, length, HZ_CANONICAL_JSON_MAX_BYTES,
+                                                      require_object, error);
+
+  if (root == NULL)
+    return NULL;
   return hz_canonical_json_from_node (root, error);
 }

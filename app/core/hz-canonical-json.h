@@ -26,6 +26,15 @@ gboolean hz_canonical_json_write_node      (GString     *out,
                                             GError     **error);
 char    *hz_canonical_json_from_node       (JsonNode    *node,
                                             GError     **error);
+gboolean  hz_canonical_json_prescan        (const char  *text,
+                                            gsize        length,
+                                            gboolean     check_integers,
+                                            GError     **error);
+JsonNode *hz_canonical_json_parse          (const char  *text,
+                                            gssize       length,
+                                            gsize        max_bytes,
+                                            gboolean     require_object,
+                                            GError     **error);
 char    *hz_canonical_json_from_string     (const char  *text,
                                             gssize       length,
                                             gboolean     require_object,

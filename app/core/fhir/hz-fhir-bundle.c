@@ -38,43 +38,22 @@ typedef struct {
   JsonObject      *patient;
 } Load;
 
-/* json-glib recurses without a limit; refuse absurd nesting before it
- * parses (as hz-canonical-json.c does), so hostile input cannot exhaust
- * the stack. Strings are skipped so brackets inside them do not count. */
+/* json-glib recurses without a limit; the shared pre-scan refuses absurd
+ * nesting before it parses. Integers beyond 64 bits are not refused here:
+ * a bundle with one odd number still loads, the rest intact. */
 static gboolean
 check_depth (const char *text,
              gsize       length,
              GError    **error)
 {
-  guint depth = 0;
-  gboolean in_string = FALSE;
+  g_autoptr(GError) local_error = NULL;
 
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = text[i];
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > HZ_CANONICAL_JSON_MAX_DEPTH)
-            {
-              g_set_error (error, HZ_FHIR_ERROR, HZ_FHIR_ERROR_TOO_DEEP,
-                           _("The case record is nested deeper than %d levels"),
-                           HZ_CANONICAL_JSON_MAX_DEPTH);
-              return FALSE;
-            }
-        }
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
-    }
-  return TRUE;
+  if (hz_canonical_json_prescan (text, length, FALSE, &local_error))
+    return TRUE;
+  g_set_error (error, HZ_FHIR_ERROR, HZ_FHIR_ERROR_TOO_DEEP,
+               _("The case record is nested deeper than %d levels"),
+               HZ_CANONICAL_JSON_MAX_DEPTH);
+  return FALSE;
 }
 
 static JsonNode *
