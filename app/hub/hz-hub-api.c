@@ -27,7 +27,6 @@ login (HzHubRequest *req)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *stored = NULL;
   g_autofree char *token = NULL;
-  g_autofree char *token_hash = NULL;
   g_autofree char *account_key = NULL;
   g_autofree char *address_key = NULL;
   g_autoptr(GDateTime) expires_dt = NULL;
@@ -67,9 +66,8 @@ login (HzHubRequest *req)
   hz_hub_rate_limit_clear (self->per_account, account_key);
 
   token = hz_hub_auth_new_token ();
-  token_hash = hz_hub_auth_token_hash (token);
   expires = now + self->config->token_ttl_s * G_USEC_PER_SEC;
-  if (!hz_hub_store_add_token (self->store, token_hash, user->id, expires, NULL))
+  if (!hz_hub_store_add_token (self->store, token, user->id, expires, NULL))
     {
       hz_hub_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server_error", "could not store the session");
       return;
@@ -94,9 +92,9 @@ logout (HzHubRequest *req)
 {
   const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
                                                      "Authorization");
-  g_autofree char *hash = hz_hub_auth_token_hash (header + 7);  /* checked by the router */
 
-  hz_hub_store_delete_token (req->server->store, hash);
+  /* the router already found a user for this token */
+  hz_hub_store_delete_token (req->server->store, hz_hub_auth_bearer (header));
   hz_hub_store_append_event (req->server->store, NULL, req->user->id, "session.signed_out", "{}", NULL);
   soup_server_message_set_status (req->msg, SOUP_STATUS_NO_CONTENT, NULL);
 }

@@ -95,6 +95,15 @@ hz_hub_auth_token_hash (const char *token)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
 }
 
+/* The token in an "Authorization: Bearer TOKEN" header, or NULL. */
+const char *
+hz_hub_auth_bearer (const char *authorization)
+{
+  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer "))
+    return NULL;
+  return authorization + strlen ("Bearer ");
+}
+
 struct _HzHubRateLimit {
   guint       max_failures;
   gint64      window_us;

@@ -11,6 +11,7 @@ gboolean  hz_hub_auth_check_password  (const char *encoded_hash,
                                        const char *password);
 char     *hz_hub_auth_new_token       (void);
 char     *hz_hub_auth_token_hash      (const char *token);
+const char *hz_hub_auth_bearer        (const char *authorization);
 
 typedef struct _HzHubRateLimit HzHubRateLimit;
 

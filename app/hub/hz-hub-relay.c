@@ -405,23 +405,16 @@ authenticate (HzHubRelay        *self,
               SoupServerMessage *msg)
 {
   const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-  g_autofree char *token = NULL;
-  g_autofree char *hash = NULL;
-  GUri *uri = soup_server_message_get_uri (msg);
-  const char *query = g_uri_get_query (uri);
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) params = NULL;
+  const char *token = hz_hub_auth_bearer (header);
 
-  if (header && g_str_has_prefix (header, "Bearer "))
-    token = g_strdup (header + 7);
-  else if (query)
+  if (token == NULL && query)
     {
-      g_autoptr(GHashTable) params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
-      if (params && g_hash_table_lookup (params, "token"))
-        token = g_strdup (g_hash_table_lookup (params, "token"));
+      params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+      token = params ? g_hash_table_lookup (params, "token") : NULL;
     }
-  if (token == NULL || strlen (token) > 200)
-    return NULL;
-  hash = hz_hub_auth_token_hash (token);
-  return hz_hub_store_user_for_token (self->store, hash, g_get_real_time ());
+  return hz_hub_store_user_for_token (self->store, token, g_get_real_time ());
 }
 
 static void

@@ -216,12 +216,8 @@ authenticate (HzHubServer       *self,
               SoupServerMessage *msg)
 {
   const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-  g_autofree char *hash = NULL;
 
-  if (header == NULL || !g_str_has_prefix (header, "Bearer ") || strlen (header) > 200)
-    return NULL;
-  hash = hz_hub_auth_token_hash (header + 7);
-  return hz_hub_store_user_for_token (self->store, hash, g_get_real_time ());
+  return hz_hub_store_user_for_token (self->store, hz_hub_auth_bearer (header), g_get_real_time ());
 }
 
 /* Refuses bodies over the largest limit before they are read at all. */

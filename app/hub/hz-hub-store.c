@@ -10,7 +10,12 @@
 #include <string.h>
 
 #include "hz-canonical-json.h"
+#include "hz-hub-auth.h"
 #include "hz-hub-store.h"
+
+/* Our tokens are 43 characters; anything far longer is refused before it
+ * is hashed. */
+#define MAX_TOKEN_CHARS 128
 
 #define SCHEMA_VERSION 1
 
@@ -347,13 +352,16 @@ hz_hub_store_directory (HzHubStore *self,
   return json_builder_get_root (b);
 }
 
+/* Tokens are kept only as their SHA-256: a stolen database gives no
+ * usable sessions. */
 gboolean
 hz_hub_store_add_token (HzHubStore *self,
-                        const char *token_hash,
+                        const char *token,
                         const char *user_id,
                         gint64      expires_us,
                         GError    **error)
 {
+  g_autofree char *token_hash = hz_hub_auth_token_hash (token);
   g_autofree char *expires = g_strdup_printf ("%" G_GINT64_FORMAT, expires_us);
 
   /* drop this user's expired tokens while we are here */
@@ -366,14 +374,21 @@ hz_hub_store_add_token (HzHubStore *self,
 
 HzHubUser *
 hz_hub_store_user_for_token (HzHubStore *self,
-                             const char *token_hash,
+                             const char *token,
                              gint64      now_us)
 {
-  g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, now_us);
-  sqlite3_stmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM tokens t JOIN users u ON u.id = t.user_id"
+  g_autofree char *token_hash = NULL;
+  g_autofree char *now = NULL;
+  sqlite3_stmt *stmt;
+  HzHubUser *user = NULL;
+
+  if (token == NULL || strlen (token) > MAX_TOKEN_CHARS)
+    return NULL;
+  token_hash = hz_hub_auth_token_hash (token);
+  now = g_strdup_printf ("%" G_GINT64_FORMAT, now_us);
+  stmt = prepare (self, "SELECT " USER_COLUMNS " FROM tokens t JOIN users u ON u.id = t.user_id"
                                       " WHERE t.token_hash = ? AND t.expires_us > CAST (? AS INTEGER)",
                                 NULL, token_hash, now);
-  HzHubUser *user = NULL;
 
   if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     user = read_user (stmt);
@@ -383,8 +398,10 @@ hz_hub_store_user_for_token (HzHubStore *self,
 
 void
 hz_hub_store_delete_token (HzHubStore *self,
-                           const char *token_hash)
+                           const char *token)
 {
+  g_autofree char *token_hash = hz_hub_auth_token_hash (token);
+
   run (self, prepare (self, "DELETE FROM tokens WHERE token_hash = ?", NULL, token_hash), NULL);
 }
 

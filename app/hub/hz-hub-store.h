@@ -57,15 +57,15 @@ JsonNode     *hz_hub_store_directory       (HzHubStore       *self,
 gboolean      hz_hub_store_is_empty        (HzHubStore       *self);
 
 gboolean      hz_hub_store_add_token       (HzHubStore       *self,
-                                            const char       *token_hash,
+                                            const char       *token,
                                             const char       *user_id,
                                             gint64            expires_us,
                                             GError          **error);
 HzHubUser    *hz_hub_store_user_for_token  (HzHubStore       *self,
-                                            const char       *token_hash,
+                                            const char       *token,
                                             gint64            now_us);
 void          hz_hub_store_delete_token    (HzHubStore       *self,
-                                            const char       *token_hash);
+                                            const char       *token);
 
 gint64        hz_hub_store_create_consult  (HzHubStore       *self,
                                             const HzHubConsult *consult,
