@@ -463,16 +463,26 @@ hz_canonical_json_parse (const char *text,
   return json_node_ref (root);
 }
 
+/* The canonical form of outside text of up to @max_bytes. */
+char *
+hz_canonical_json_normalize (const char *text,
+                             gssize      length,
+                             gsize       max_bytes,
+                             gboolean    require_object,
+                             GError    **error)
+{
+  g_autoptr(JsonNode) root = hz_canonical_json_parse (text, length, max_bytes, require_object, error);
+
+  if (root == NULL)
+    return NULL;
+  return hz_canonical_json_from_node (root, error);
+}
+
 char *
 hz_canonical_json_from_string (const char *text,
                                gssize      length,
                                gboolean    require_object,
                                GError    **error)
 {
-  g_autoptr(JsonNode) root = hz_canonical_json_parse (text, length, HZ_CANONICAL_JSON_MAX_BYTES,
-                                                      require_object, error);
-
-  if (root == NULL)
-    return NULL;
-  return hz_canonical_json_from_node (root, error);
+  return hz_canonical_json_normalize (text, length, HZ_CANONICAL_JSON_MAX_BYTES, require_object, error);
 }

@@ -35,6 +35,11 @@ JsonNode *hz_canonical_json_parse          (const char  *text,
                                             gsize        max_bytes,
                                             gboolean     require_object,
                                             GError     **error);
+char    *hz_canonical_json_normalize       (const char  *text,
+                                            gssize       length,
+                                            gsize        max_bytes,
+                                            gboolean     require_object,
+                                            GError     **error);
 char    *hz_canonical_json_from_string     (const char  *text,
                                             gssize       length,
                                             gboolean     require_object,

@@ -130,9 +130,11 @@ hz_hub_read_object (HzHubRequest       *req,
                           "the body is %" G_GSIZE_FORMAT " bytes; the limit is %" G_GSIZE_FORMAT, len, max_bytes);
       return NULL;
     }
-  /* the canonical writer's checks bound depth and refuse bad UTF-8 and
-   * integers json-glib would misread, before json-glib sees the bytes */
-  checked = hz_canonical_json_from_string (len ? data : "", (gssize) len, TRUE, &error);
+  /* The canonical writer's checks bound depth and refuse bad UTF-8 and
+   * integers json-glib would misread, before json-glib sees the bytes;
+   * reading its output back also normalises numbers (62.0 is 62). The
+   * size limit is this endpoint's, not the writer's 1 MiB default. */
+  checked = hz_canonical_json_normalize (len ? data : "", (gssize) len, max_bytes, TRUE, &error);
   if (checked == NULL)
     {
       hz_hub_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "bad_json", "%s", error->message);

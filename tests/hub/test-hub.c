@@ -440,6 +440,24 @@ test_kill9 (void)
   g_assert_cmpuint (status_of (again, zhou, "GET", "me", NULL), ==, 200);
 }
 
+/* The configured bundle limit holds, not the JSON writer's 1 MiB default. */
+static void
+test_large_bundle (void)
+{
+  g_autoptr(HzHub) hub = hz_hub_start ("[limits]\nmax-bundle-bytes=4194304\n", NULL);
+  g_autofree char *zhou = hz_hub_login (hub, "dr.zhou");
+  g_autofree char *note = g_strnfill (1500 * 1024, 'x');
+  g_autofree char *body = g_strdup_printf (
+    "{\"patient\":{\"id\":\"QS-000731\",\"name\":\"王建国\"},\"reason\":\"胸痛\",\"urgency\":\"routine\","
+    "\"target\":{\"department\":\"cardiology\"},\"consent\":{\"by\":\"patient\",\"method\":\"written\"},"
+    "\"bundle\":{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[],\"note\":\"%s\"}}", note);
+  guint status = 0;
+  g_autoptr(JsonNode) reply = hz_hub_call (hub, zhou, "POST", "consults", body, &status);
+
+  g_assert_cmpuint (status, ==, 201);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (reply), "has_bundle"));
+}
+
 /* The client's outbox retries with the same key: one consult, one answer. */
 static void
 test_idempotency (void)
@@ -521,6 +539,7 @@ main (int   argc,
   g_test_add_func ("/hub/expiry", test_expiry);
   g_test_add_func ("/hub/kill-9", test_kill9);
   g_test_add_func ("/hub/idempotency", test_idempotency);
+  g_test_add_func ("/hub/large-bundle", test_large_bundle);
   g_test_add_func ("/hub/turn-credentials", test_turn_credentials);
   return g_test_run ();
 }
