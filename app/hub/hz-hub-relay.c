@@ -226,6 +226,10 @@ handle_resume (Client     *client,
 {
   HzHubRelay *self = client->relay;
   g_autoptr(GPtrArray) events = NULL;
+  /* consult id → the consult if this user may see it, else absent from
+   * the store or hidden: each consult is read once per resume */
+  g_autoptr(GHashTable) visible = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) hz_hub_consult_free);
   gint64 cursor;
   guint i;
 
@@ -240,13 +244,19 @@ handle_resume (Client     *client,
   for (i = 0; i < events->len; i++)
     {
       HzHubEvent *event = g_ptr_array_index (events, i);
-      g_autoptr(HzHubConsult) consult = NULL;
+      HzHubConsult *consult;
       g_autoptr(JsonNode) message = NULL;
 
       if (event->consult_id == NULL)
         continue;
-      consult = hz_hub_store_get_consult (self->store, event->consult_id, NULL);
-      if (consult == NULL || !hz_hub_access_may_see (client->user, consult))
+      if (!g_hash_table_lookup_extended (visible, event->consult_id, NULL, (gpointer *) &consult))
+        {
+          consult = hz_hub_store_get_consult (self->store, event->consult_id, NULL);
+          if (consult && !hz_hub_access_may_see (client->user, consult))
+            g_clear_pointer (&consult, hz_hub_consult_free);
+          g_hash_table_insert (visible, g_strdup (event->consult_id), consult);
+        }
+      if (consult == NULL)
         continue;
       message = consult_message (consult, event);
       send_node (client, message);
