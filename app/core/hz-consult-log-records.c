@@ -34,17 +34,6 @@ read_event_row (sqlite3_stmt *stmt,
   event->hash = column_dup (stmt, 7);
 }
 
-static void
-clear_event (HzLogEvent *event)
-{
-  g_clear_pointer (&event->consult_id, g_free);
-  g_clear_pointer (&event->actor, g_free);
-  g_clear_pointer (&event->kind, g_free);
-  g_clear_pointer (&event->payload, g_free);
-  g_clear_pointer (&event->prev_hash, g_free);
-  g_clear_pointer (&event->hash, g_free);
-}
-
 static gboolean
 finish_query (HzConsultLog *self,
               sqlite3_stmt *stmt,
@@ -149,7 +138,7 @@ hz_consult_log_foreach_event (HzConsultLog  *self,
 
       read_event_row (stmt, &event);
       go_on = func (&event, user_data);
-      clear_event (&event);
+      hz_log_event_clear (&event);
       if (!go_on)
         {
           rc = SQLITE_DONE;

@@ -25,17 +25,24 @@ hz_log_event_copy (const HzLogEvent *event)
   return copy;
 }
 
+/* Frees the strings of an event that lives on the stack. */
+void
+hz_log_event_clear (HzLogEvent *event)
+{
+  g_clear_pointer (&event->consult_id, g_free);
+  g_clear_pointer (&event->actor, g_free);
+  g_clear_pointer (&event->kind, g_free);
+  g_clear_pointer (&event->payload, g_free);
+  g_clear_pointer (&event->prev_hash, g_free);
+  g_clear_pointer (&event->hash, g_free);
+}
+
 void
 hz_log_event_free (HzLogEvent *event)
 {
   if (event == NULL)
     return;
-  g_free (event->consult_id);
-  g_free (event->actor);
-  g_free (event->kind);
-  g_free (event->payload);
-  g_free (event->prev_hash);
-  g_free (event->hash);
+  hz_log_event_clear (event);
   g_free (event);
 }
 

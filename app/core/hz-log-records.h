@@ -64,6 +64,7 @@ typedef struct {
 
 GType            hz_log_event_get_type        (void) G_GNUC_CONST;
 HzLogEvent      *hz_log_event_copy            (const HzLogEvent *event);
+void             hz_log_event_clear           (HzLogEvent *event);
 void             hz_log_event_free            (HzLogEvent *event);
 char            *hz_log_event_to_json_line    (const HzLogEvent *event);
 
