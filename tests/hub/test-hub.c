@@ -34,6 +34,12 @@ create_consult (HzHub      *hub,
 }
 
 static guint
+n_consults (JsonNode *list)
+{
+  return json_array_get_length (json_object_get_array_member (json_node_get_object (list), "consults"));
+}
+
+static guint
 act (HzHub      *hub,
      const char *token,
      const char *id,
@@ -106,7 +112,7 @@ test_workflow (void)
 
   incoming = hz_hub_call (hub, chen, "GET", "consults?box=incoming&state=requested", NULL, &status);
   g_assert_cmpuint (status, ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (incoming), "consults")), ==, 2);
+  g_assert_cmpuint (n_consults (incoming), ==, 2);
 
   g_assert_cmpuint (act (hub, chen, id, "decline", "{}", NULL), ==, 422);  /* needs a reason */
   g_assert_cmpuint (act (hub, zhou, id, "accept", NULL, NULL), ==, 403);   /* not the requester's move */
@@ -244,7 +250,7 @@ test_bad_input (void)
   /* nothing was stored half-way, and the hub still serves */
   list = hz_hub_call (hub, zhou, "GET", "consults", NULL, &status);
   g_assert_cmpuint (status, ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (list), "consults")), ==, 3);
+  g_assert_cmpuint (n_consults (list), ==, 3);
 }
 
 static void
@@ -491,7 +497,7 @@ test_idempotency (void)
       g_assert_cmpstr (id, ==, first_id);
     }
   list = hz_hub_call (hub, zhou, "GET", "consults?box=outgoing", NULL, &status);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (list), "consults")), ==, 4);
+  g_assert_cmpuint (n_consults (list), ==, 4);
 }
 
 static void
