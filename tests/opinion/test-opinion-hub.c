@@ -211,8 +211,19 @@ test_signed_report (Fixture       *f,
   g_autofree char *path = g_strdup_printf ("consults/%s", f->consult);
   JsonObject *c;
 
+  g_autoptr(HzWs) ws = hz_ws_connect (f->hub, f->zhou);
+  g_autoptr(JsonNode) hello = hz_ws_next (ws, "hello", 5000);
+  g_autoptr(JsonNode) pushed = NULL;
+
+  g_assert_nonnull (hello);
   g_assert_cmpuint (report (f, f->chen, body, &reply), ==, 200);
   g_assert_cmpstr (hz_json_str (reply, "state"), ==, "reported");
+
+  /* The requester hears of it live, with the opinion hash. */
+  pushed = hz_ws_next (ws, "consult", 5000);
+  g_assert_nonnull (pushed);
+  g_assert_cmpstr (hz_json_str (pushed, "consult.state"), ==, "reported");
+  g_assert_cmpstr (hz_json_str (pushed, "event.payload.opinion_hash"), ==, hz_signed_opinion_get_hash (s));
 
   /* The requester's client rebuilds the signed payload from the consult
    * and checks it against the author's key as the hub published it. */
