@@ -320,6 +320,76 @@ def test_info_and_errors(tmp):
     checked.append("info and errors")
 
 
+def make_palette(path, bits, signed, tmp):
+    """A PALETTE COLOR image made from a CT slice: 8-bit indices, or
+    signed 16-bit ones, through a table that starts above the smallest
+    index (so clamping to the first entry is exercised)."""
+    ds = pydicom.dcmread(os.path.join(DATA, "wang-jianguo", "CT0002.dcm"))
+    ct = ds.pixel_array.astype(np.int32)
+    n_entries, first = (200, 20) if not signed else (4096, -1024)
+    if signed:
+        idx = np.clip(ct - 1024, -2000, 3500).astype("<i2")
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 1
+    else:
+        idx = (ct * 255 // max(1, ct.max())).astype("u1")
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
+    rng = np.random.default_rng(7)
+    maxv = 255 if bits == 8 else 65535
+    tables = [rng.integers(0, maxv + 1, n_entries) for _ in range(3)]
+    ds.PhotometricInterpretation = "PALETTE COLOR"
+    ds.SamplesPerPixel = 1
+    for name in ("RescaleSlope", "RescaleIntercept", "WindowCenter", "WindowWidth"):
+        if name in ds:
+            delattr(ds, name)
+    desc_first = first & 0xFFFF
+    for c, table in enumerate(tables):
+        # (0028,1101+c) descriptor, US here as in most files; (0028,1201+c) data.
+        ds.add_new(0x00281101 + c, "US", [n_entries, desc_first, bits])
+        data = table.astype("u1" if bits == 8 else "<u2").tobytes()
+        ds.add_new(0x00281201 + c, "OW", data)
+    ds.PixelData = idx.tobytes()
+    # The 16-bit tables go out in explicit VR, the 8-bit one in implicit VR
+    # (as CT0002 is), where the reader needs the dictionary's VRs.
+    if bits == 16:
+        ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds.is_implicit_VR = False
+    ds.save_as(path, write_like_original=False)
+    # The reference: the table lookup written out independently of pydicom
+    # (whose apply_color_lut has had bugs with signed first values).
+    entry = np.clip(idx.astype(np.int64) - first, 0, n_entries - 1)
+    return np.stack([t[entry] for t in tables], axis=-1).astype("u1" if bits == 8 else "<u2")
+
+
+def test_palette(tmp):
+    for bits, signed in ((8, False), (16, False), (16, True)):
+        path = os.path.join(tmp, f"palette-{bits}-{int(signed)}.dcm")
+        want = make_palette(path, bits, signed, tmp)
+        meta, raw, err = decode(path, 1, tmp)
+        label = f"palette {bits}-bit table, {'signed' if signed else 'unsigned'} indices"
+        if err:
+            fail(f"{label}: {err}")
+            continue
+        if meta["samples_per_pixel"] != 3 or meta["photometric_interpretation"] != "RGB" \
+                or meta["bits_allocated"] != bits:
+            fail(f"{label}: {meta}")
+            continue
+        got = np.frombuffer(raw, dtype=want.dtype).reshape(want.shape)
+        if not np.array_equal(got, want):
+            fail(f"{label}: {int((got != want).sum())} samples differ from the table lookup")
+            continue
+        checked.append(label)
+    # A table shorter than its descriptor is a clear error, not a crash.
+    ds = pydicom.dcmread(os.path.join(tmp, "palette-8-0.dcm"))
+    ds.GreenPaletteColorLookupTableData = ds.GreenPaletteColorLookupTableData[:10]
+    short = os.path.join(tmp, "palette-short.dcm")
+    ds.save_as(short, write_like_original=False)
+    meta, raw, err = decode(short, 1, tmp)
+    if err is None or "shorter" not in err:
+        fail(f"short palette table: {err!r}")
+    else:
+        checked.append("short palette table refused")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_lossless(tmp)
@@ -327,6 +397,7 @@ def main():
         test_jpeg_baseline(tmp)
         test_render(tmp)
         test_info_and_errors(tmp)
+        test_palette(tmp)
     for c in checked:
         print("ok", c)
     if failures:
