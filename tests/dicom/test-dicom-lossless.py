@@ -127,6 +127,11 @@ CONVERSIONS = [
     ("j2k-gdcm", "gdcmconv", ["--j2k"]),
     ("jpeg-ls-gdcm", "gdcmconv", ["--jpegls"]),
     ("rle-gdcm", "gdcmconv", ["--rle"]),
+    # Lossless JPEG (process 14): the first-order predictor (SV1) that
+    # most archives use, every other predictor, and GDCM's encoder.
+    ("jpeg-lossless-sv1", "dcmcjpeg", ["+e1"]),
+] + [(f"jpeg-lossless-p{sv}", "dcmcjpeg", ["+el", "+sv", str(sv)]) for sv in range(2, 8)] + [
+    ("jpeg-lossless-gdcm", "gdcmconv", ["--jpeg"]),
 ]
 
 
@@ -154,20 +159,51 @@ def test_lossless(tmp):
             check_exact(f"{name}/{conv}", out, ref_ds, ref_frames, tmp, photometric)
 
 
-def test_unsupported_lossless_jpeg(tmp):
-    """libjpeg-turbo 2.1 has no lossless JPEG: a clear refusal, not garbage."""
+def test_jpeg_lossless_damage(tmp):
+    """Lossless JPEG with a point transform keeps the high bits exactly;
+    a truncated or corrupted stream is a clear error, never a crash."""
     if not shutil.which("dcmcjpeg"):
         print("SKIP lossless JPEG: dcmcjpeg is not installed")
         return
-    out = os.path.join(tmp, "ct-jpeg-lossless.dcm")
-    r = run(["dcmcjpeg", "+e1", os.path.join(DATA, "wang-jianguo", "CT0001.dcm"), out])
+    src = os.path.join(DATA, "zhang-xiaoming", "CR0001.dcm")
+    ref_ds, ref_frames = reference_frames(src)
+    out = os.path.join(tmp, "cr-jpeg-pt.dcm")
+    r = run(["dcmcjpeg", "+el", "+sv", "1", "+pt", "2", src, out])
     if r.returncode != 0:
-        fail(f"dcmcjpeg +e1 failed: {r.stderr}")
+        fail(f"dcmcjpeg +pt failed: {r.stderr}")
         return
-    r = run([CLI, "pixels", out, "--out", os.path.join(tmp, "x.raw")])
-    if r.returncode != 1 or "Lossless JPEG is not supported" not in r.stderr:
-        fail(f"lossless JPEG: expected a clear refusal, got {r.returncode}: {r.stderr}")
-    checked.append("jpeg-lossless-refused")
+    meta, raw, err = decode(out, 1, tmp)
+    if err:
+        fail(f"point transform: {err}")
+    else:
+        got = np.frombuffer(raw, dtype=ref_frames[0].dtype).reshape(ref_frames[0].shape)
+        if not np.array_equal(got, (ref_frames[0] >> 2) << 2):
+            fail("point transform: values differ from the original with its two low bits cleared")
+        else:
+            checked.append("jpeg-lossless point transform")
+    # Damage: the encapsulated frame cut short, and bytes overwritten.
+    ds = pydicom.dcmread(out)
+    from pydicom.encaps import decode_data_sequence, encapsulate
+    frame = decode_data_sequence(ds.PixelData)[0]
+    dht = frame.index(b"\xff\xc4")
+    no_dht = frame[:dht] + frame[dht + 2 + int.from_bytes(frame[dht + 2:dht + 4], "big"):]
+    for label, broken in (("truncated", frame[: len(frame) // 3]),
+                          ("corrupted", frame[:600] + bytes(range(256)) * 4 + frame[1624:]),
+                          ("no huffman table", no_dht)):
+        ds.PixelData = encapsulate([broken])
+        path = os.path.join(tmp, f"jpeg-lossless-{label.replace(' ', '-')}.dcm")
+        ds.save_as(path)
+        r = run([CLI, "pixels", path, "--out", os.path.join(tmp, "x.raw")])
+        if r.returncode != 1 or "lossless JPEG" not in r.stderr:
+            fail(f"lossless JPEG {label}: expected a clear error, got {r.returncode}: {r.stderr[:200]}")
+        else:
+            checked.append(f"jpeg-lossless {label} refused")
+
+
+def test_unsupported_12bit_jpeg(tmp):
+    if not shutil.which("dcmcjpeg"):
+        print("SKIP 12-bit JPEG: dcmcjpeg is not installed")
+        return
     # 12-bit extended JPEG likewise (Debian's libjpeg-turbo 2.1 is 8-bit only).
     out = os.path.join(tmp, "ct-jpeg-12bit.dcm")
     r = run(["dcmcjpeg", "+ee", os.path.join(DATA, "wang-jianguo", "CT0001.dcm"), out])
@@ -393,7 +429,8 @@ def test_palette(tmp):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_lossless(tmp)
-        test_unsupported_lossless_jpeg(tmp)
+        test_jpeg_lossless_damage(tmp)
+        test_unsupported_12bit_jpeg(tmp)
         test_jpeg_baseline(tmp)
         test_render(tmp)
         test_info_and_errors(tmp)

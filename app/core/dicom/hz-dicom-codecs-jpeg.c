@@ -1,7 +1,8 @@
 /* hz-dicom-codecs-jpeg.c: JPEG baseline and extended (8-bit) frames via
  * libjpeg-turbo. Debian's libjpeg-turbo 2.1 is built for 8-bit samples
- * only, so 12-bit extended and lossless JPEG are refused with a clear
- * error rather than decoded wrongly. */
+ * only, so 12-bit extended JPEG is refused with a clear error rather than
+ * decoded wrongly; lossless JPEG has its own decoder
+ * (hz-dicom-codecs-jpeg-lossless.c). */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>

@@ -36,6 +36,7 @@ typedef enum {
   SYNTAX_NATIVE,
   SYNTAX_RLE,
   SYNTAX_JPEG,
+  SYNTAX_JPEG_LOSSLESS,
   SYNTAX_J2K,
   SYNTAX_JPEGLS,
 } Syntax;
@@ -116,12 +117,7 @@ pick_syntax (HzDicomImage *self, GError **error)
   else if (g_strcmp0 (ts, HZ_DICOM_TS_JPEG_BASELINE) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_JPEG_EXTENDED) == 0)
     self->syntax = SYNTAX_JPEG;
   else if (g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LOSSLESS) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LOSSLESS_SV1) == 0)
-    {
-      /* libjpeg-turbo decodes lossless JPEG only from version 3.0. */
-      g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_UNSUPPORTED,
-                   _("Lossless JPEG is not supported by this build’s libjpeg"));
-      return FALSE;
-    }
+    self->syntax = SYNTAX_JPEG_LOSSLESS;
   else if (g_strcmp0 (ts, HZ_DICOM_TS_J2K_LOSSLESS) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_J2K) == 0)
     self->syntax = SYNTAX_J2K;
   else if (g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LS_LOSSLESS) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LS_NEAR) == 0)
@@ -601,6 +597,9 @@ hz_dicom_image_decode_frame (HzDicomImage  *self,
         case SYNTAX_JPEG:
           ok = _hz_dicom_decode_jpeg (data, len, l, values, error);
           colour_converted = TRUE;  /* libjpeg converts YCbCr itself */
+          break;
+        case SYNTAX_JPEG_LOSSLESS:
+          ok = _hz_dicom_decode_jpeg_lossless (data, len, l, values, error);
           break;
         case SYNTAX_J2K:
           ok = _hz_dicom_decode_j2k (data, len, l, values, error);
