@@ -111,7 +111,7 @@ seed_case (HzHubStore     *store,
   json_object_set_string_member (c->doc, "question", dc->question);
   json_object_set_string_member (c->doc, "mode", dc->mode);
   c->bundle_etag = g_compute_checksum_for_string (G_CHECKSUM_SHA256, bundle, -1);
-  return hz_hub_store_create_consult (store, c, bundle, error) > 0;
+  return hz_hub_store_create_consult (store, c, bundle, NULL, error) > 0;
 }
 
 gboolean

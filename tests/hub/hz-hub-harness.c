@@ -20,10 +20,25 @@ HzHub *
 hz_hub_start (const char *config_text,
               const char *data_dir)
 {
+  return hz_hub_start_full (config_text, data_dir, NULL, NULL);
+}
+
+/**
+ * hz_hub_start_full:
+ * @env: (nullable): NAME=VALUE strings added to the hub's environment
+ * @args: (nullable): more command-line arguments
+ */
+HzHub *
+hz_hub_start_full (const char         *config_text,
+                   const char         *data_dir,
+                   const char * const *env,
+                   const char * const *args)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *line = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   HzHub *hub = g_new0 (HzHub, 1);
   const char *binary = g_getenv ("HUIZHEN_HUB");
 
@@ -33,9 +48,23 @@ hz_hub_start (const char *config_text,
   g_assert_true (g_file_set_contents (hub->config, config_text ? config_text : "", -1, NULL));
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  hub->process = g_subprocess_launcher_spawn (launcher, &error, binary, "--demo",
-                                              "--listen", "127.0.0.1:0", "--data-dir", hub->data_dir,
-                                              "--config", hub->config, NULL);
+  for (; env && *env; env++)
+    {
+      g_auto(GStrv) pair = g_strsplit (*env, "=", 2);
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1] ? pair[1] : "", TRUE);
+    }
+  g_ptr_array_add (argv, (char *) binary);
+  g_ptr_array_add (argv, (char *) "--demo");
+  g_ptr_array_add (argv, (char *) "--listen");
+  g_ptr_array_add (argv, (char *) "127.0.0.1:0");
+  g_ptr_array_add (argv, (char *) "--data-dir");
+  g_ptr_array_add (argv, hub->data_dir);
+  g_ptr_array_add (argv, (char *) "--config");
+  g_ptr_array_add (argv, hub->config);
+  for (; args && *args; args++)
+    g_ptr_array_add (argv, (char *) *args);
+  g_ptr_array_add (argv, NULL);
+  hub->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hub->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
