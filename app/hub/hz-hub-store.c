@@ -653,6 +653,20 @@ hz_hub_store_list_consults (HzHubStore      *self,
 }
 
 GPtrArray *
+hz_hub_store_consults_in_state (HzHubStore     *self,
+                                HzConsultState  state)
+{
+  GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) hz_hub_consult_free);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " CONSULT_COLUMNS " FROM consults WHERE state = ?",
+                                NULL, hz_consult_state_to_string (state));
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (result, read_consult (stmt));
+  sqlite3_finalize (stmt);
+  return result;
+}
+
+GPtrArray *
 hz_hub_store_due_for_expiry (HzHubStore *self,
                              gint64      now_us)
 {

@@ -98,6 +98,8 @@ GPtrArray    *hz_hub_store_list_consults   (HzHubStore       *self,
                                             HzHubBox          box,
                                             gint              state,
                                             GError          **error);
+GPtrArray    *hz_hub_store_consults_in_state (HzHubStore     *self,
+                                            HzConsultState    state);
 GPtrArray    *hz_hub_store_due_for_expiry  (HzHubStore       *self,
                                             gint64            now_us);
 char         *hz_hub_store_get_bundle      (HzHubStore       *self,

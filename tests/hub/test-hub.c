@@ -339,6 +339,89 @@ test_relay (void)
   g_assert_null (hz_ws_next (a, "signal", 200));  /* nor does the sender hear itself */
 }
 
+/* The next presence message about @user, or NULL. */
+static JsonNode *
+next_presence (HzWs       *ws,
+               const char *user,
+               guint       timeout_ms)
+{
+  for (;;)
+    {
+      JsonNode *p = hz_ws_next (ws, "presence", timeout_ms);
+      if (p == NULL || g_strcmp0 (hz_json_str (p, "user"), user) == 0)
+        return p;
+      json_node_unref (p);
+    }
+}
+
+static const char *
+directory_presence (JsonNode   *directory,
+                    const char *user)
+{
+  JsonArray *users = json_object_get_array_member (json_node_get_object (directory), "users");
+
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    if (g_strcmp0 (hz_json_str (json_array_get_element (users, i), "id"), user) == 0)
+      return hz_json_str (json_array_get_element (users, i), "presence");
+  return NULL;
+}
+
+static void
+expect_presence (HzHub      *hub,
+                 HzWs       *watcher,
+                 const char *token,
+                 const char *user,
+                 const char *status)
+{
+  g_autoptr(JsonNode) pushed = next_presence (watcher, user, 3000);
+  g_autoptr(JsonNode) directory = NULL;
+  guint code = 0;
+
+  g_assert_nonnull (pushed);
+  g_assert_cmpstr (hz_json_str (pushed, "status"), ==, status);
+  directory = hz_hub_call (hub, token, "GET", "directory", NULL, &code);
+  g_assert_cmpuint (code, ==, 200);
+  g_assert_cmpstr (directory_presence (directory, user), ==, status);
+}
+
+/* Busy while in a consult in session, set and cleared by the hub; a
+ * choice made meanwhile does not override it, and counts again after. */
+static void
+test_presence_busy (void)
+{
+  g_autoptr(HzHub) hub = hz_hub_start (TEST_CONFIG, NULL);
+  g_autofree char *zhou = hz_hub_login (hub, "dr.zhou");
+  g_autofree char *chen = hz_hub_login (hub, "dr.chen");
+  g_autofree char *sun = hz_hub_login (hub, "dr.sun");
+  g_autoptr(HzWs) watcher = hz_ws_connect (hub, sun);
+  g_autoptr(HzWs) a = NULL;
+  g_autoptr(HzWs) b = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(JsonNode) none = NULL;
+
+  a = hz_ws_connect (hub, zhou);
+  expect_presence (hub, watcher, sun, "dr.zhou", "available");
+  b = hz_ws_connect (hub, chen);
+  expect_presence (hub, watcher, sun, "dr.chen", "available");
+  hz_ws_send (b, "{\"type\":\"presence\",\"status\":\"away\"}");
+  expect_presence (hub, watcher, sun, "dr.chen", "away");
+
+  id = accepted_consult (hub, zhou, chen);
+  g_assert_cmpuint (act (hub, zhou, id, "start_session", NULL, NULL), ==, 200);
+  expect_presence (hub, watcher, sun, "dr.zhou", "busy");
+  expect_presence (hub, watcher, sun, "dr.chen", "busy");
+
+  /* choosing "available" during the call changes nothing others see */
+  hz_ws_send (a, "{\"type\":\"presence\",\"status\":\"available\"}");
+  expect_presence (hub, watcher, sun, "dr.zhou", "busy");
+
+  g_assert_cmpuint (act (hub, chen, id, "end_session", NULL, NULL), ==, 200);
+  expect_presence (hub, watcher, sun, "dr.zhou", "available");
+  expect_presence (hub, watcher, sun, "dr.chen", "away");  /* back to their own choice */
+  none = next_presence (watcher, "dr.sun", 200);
+  g_assert_null (none);  /* the onlooker's own presence did not move */
+}
+
 static void
 test_reconnect_catch_up (void)
 {
@@ -640,6 +723,7 @@ main (int   argc,
   g_test_add_func ("/hub/bad-input", test_bad_input);
   g_test_add_func ("/hub/attachments", test_attachments);
   g_test_add_func ("/hub/relay", test_relay);
+  g_test_add_func ("/hub/presence-busy", test_presence_busy);
   g_test_add_func ("/hub/reconnect-catch-up", test_reconnect_catch_up);
   g_test_add_func ("/hub/ws-refusals", test_ws_refusals);
   g_test_add_func ("/hub/expiry", test_expiry);
