@@ -216,14 +216,13 @@ HzWs *
 hz_ws_connect (HzHub      *hub,
                const char *token)
 {
-  g_autofree char *uri = g_strconcat (hub->url, "api/v1/ws", NULL);
+  /* http → ws, https → wss */
+  g_autofree char *uri = g_strconcat ("ws", hub->url + strlen ("http"), "api/v1/ws", NULL);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   HzWs *ws = g_new0 (HzWs, 1);
 
-  uri[0] = 'w'; uri[1] = 's';  /* http → ws */
-  memmove (uri + 2, uri + 4, strlen (uri + 4) + 1);
   msg = soup_message_new ("GET", uri);
   if (token)
     {
