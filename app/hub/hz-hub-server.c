@@ -381,6 +381,26 @@ is_loopback (GInetSocketAddress *address)
   return g_inet_address_get_is_loopback (g_inet_socket_address_get_address (address));
 }
 
+/* soup_server_listen() leaves GSocket's backlog of 10: thousands of
+ * clients reconnecting at once (after a restart) would see dropped SYNs
+ * and one-second retries. */
+static gboolean
+listen_with_backlog (SoupServer              *soup,
+                     GSocketAddress          *address,
+                     SoupServerListenOptions  options,
+                     GError                 **error)
+{
+  g_autoptr(GSocket) sock = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                                          G_SOCKET_PROTOCOL_TCP, error);
+
+  if (sock == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (sock, 4096);
+  if (!g_socket_bind (sock, address, TRUE, error) || !g_socket_listen (sock, error))
+    return FALSE;
+  return soup_server_listen_socket (soup, sock, options, error);
+}
+
 /* TLS when given a certificate; plain HTTP only on loopback unless the
  * configuration says otherwise in so many words. */
 gboolean
@@ -416,7 +436,7 @@ hz_hub_server_listen (HzHubServer *self,
                    "allow-insecure-http=true if a TLS proxy sits in front", self->config->listen);
       return FALSE;
     }
-  return soup_server_listen (self->soup, address, options, error);
+  return listen_with_backlog (self->soup, address, options, error);
 }
 
 /* Built from the listening socket: soup_server_get_uris() leaks a
