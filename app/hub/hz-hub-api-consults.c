@@ -114,6 +114,7 @@ resolve_target (HzHubRequest *req,
                 JsonObject   *target,
                 HzHubConsult *c)
 {
+  g_autoptr(HzHubUser) s = NULL;
   const char *department, *specialist;
 
   if (!hz_hub_get_string (req, target, "department", FALSE, 64, &department) ||
@@ -121,7 +122,8 @@ resolve_target (HzHubRequest *req,
     return FALSE;
   if (specialist)
     {
-      g_autoptr(HzHubUser) s = hz_hub_store_get_user (req->server->store, specialist, NULL, NULL);
+      /* s lives to the end: department points into it */
+      s = hz_hub_store_get_user (req->server->store, specialist, NULL, NULL);
       if (s == NULL || s->role != HZ_ROLE_SPECIALIST)
         {
           hz_hub_reply_error (req->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", "no specialist “%s”", specialist);

@@ -211,6 +211,48 @@ test_refusals (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (list), "consults")), ==, 3);
 }
 
+/* A request to one named specialist goes to their department, and only
+ * they are its candidate (the department's others do not see it). */
+static void
+test_named_specialist (void)
+{
+  g_autoptr(InProcess) ip = in_process_new ();
+  HzHub *hub = &ip->client;
+  g_autofree char *zhou = hz_hub_login (hub, "dr.zhou");
+  g_autofree char *sun = hz_hub_login (hub, "dr.sun");
+  g_autofree char *chen = hz_hub_login (hub, "dr.chen");
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) seen = NULL;
+  g_autoptr(JsonNode) hidden = NULL;
+  g_autoptr(JsonNode) bad = NULL;
+  guint status = 0;
+
+  {
+    g_auto(GStrv) halves = g_strsplit (NEW_REQUEST, "{\"department\":\"cardiology\"}", 2);
+    body = g_strconcat (halves[0], "{\"specialist\":\"dr.sun\"}", halves[1], NULL);
+  }
+  created = hz_hub_call (hub, zhou, "POST", "consults", body, &status);
+  g_assert_cmpuint (status, ==, 201);
+  g_assert_cmpstr (hz_json_str (created, "target_department"), ==, "dermatology");
+  g_assert_cmpstr (hz_json_str (created, "target_specialist"), ==, "dr.sun");
+  path = g_strdup_printf ("consults/%s", hz_json_str (created, "id"));
+  seen = hz_hub_call (hub, sun, "GET", path, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  hidden = hz_hub_call (hub, chen, "GET", path, NULL, &status);
+  g_assert_cmpuint (status, ==, 404);
+
+  g_free (body);
+  {
+    g_auto(GStrv) halves = g_strsplit (NEW_REQUEST, "{\"department\":\"cardiology\"}", 2);
+    body = g_strconcat (halves[0], "{\"specialist\":\"coord.wang\"}", halves[1], NULL);
+  }
+  bad = hz_hub_call (hub, zhou, "POST", "consults", body, &status);
+  g_assert_cmpuint (status, ==, 422);
+  g_assert_cmpstr (hz_json_str (bad, "error.code"), ==, "invalid");
+}
+
 /* A new server object on the same store: tokens and consults are there,
  * and a consult in session still makes its doctors busy. */
 static void
@@ -258,6 +300,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hub-inprocess/workflow", test_workflow);
   g_test_add_func ("/hub-inprocess/refusals", test_refusals);
+  g_test_add_func ("/hub-inprocess/named-specialist", test_named_specialist);
   g_test_add_func ("/hub-inprocess/restart", test_restart);
   return g_test_run ();
 }
