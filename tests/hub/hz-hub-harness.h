@@ -17,6 +17,10 @@ typedef struct {
 
 HzHub      *hz_hub_start     (const char *config_text,
                               const char *data_dir);
+HzHub      *hz_hub_start_full (const char *config_text,
+                              const char *data_dir,
+                              const char * const *env,
+                              const char * const *args);
 void        hz_hub_kill      (HzHub      *hub,
                               gboolean    hard);
 void        hz_hub_free      (HzHub      *hub);
