@@ -12,29 +12,9 @@
 #include <string.h>
 
 #include "hz-dicom-codecs.h"
+#include "hz-dicom-jpeg-huffman.h"
 
 #define MAX_COMPONENTS 4
-
-typedef struct {
-  gboolean present;
-  guint8   bits[17];      /* codes of each length 1..16 */
-  guint8   values[256];
-  gint32   maxcode[18];   /* largest code of each length, -1 if none */
-  gint32   valptr[17];    /* index into values of the first code of each length */
-  gint32   mincode[17];
-  /* Codes of up to 8 bits in one look-up: length << 8 | value, 0 if longer. */
-  guint16  fast[256];
-} HuffTable;
-
-typedef struct {
-  const guint8 *data;
-  gsize         length;
-  gsize         pos;
-  guint64       acc;      /* bits not yet used, most significant first */
-  int           n_bits;
-  gboolean      hit_marker;
-  guint         phantom;  /* zero bits supplied past a marker or the end */
-} BitReader;
 
 typedef struct {
   guint      precision;
@@ -46,7 +26,7 @@ typedef struct {
   guint      predictor;
   guint      point_transform;
   guint      restart_interval;          /* in MCUs (samples per component), 0 = none */
-  HuffTable  tables[4];
+  HzJpegHuffTable tables[4];
 } Frame;
 
 static gboolean
@@ -63,63 +43,6 @@ unsupported (GError **error, const char *what)
   g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_UNSUPPORTED,
                _("This lossless JPEG frame is not supported: %s"), what);
   return FALSE;
-}
-
-/* T.81 Annex C and F.2.2.3: canonical codes from the counts per length. */
-static gboolean
-build_table (HuffTable *t, guint n_values, GError **error)
-{
-  guint code = 0, k = 0;
-
-  memset (t->fast, 0, sizeof t->fast);
-  for (guint len = 1; len <= 16; len++)
-    {
-      t->valptr[len] = (gint32) k;
-      t->mincode[len] = (gint32) code;
-      for (guint i = 0; i < t->bits[len]; i++, k++, code++)
-        if (len <= 8)
-          {
-            guint first = code << (8 - len), span = 1u << (8 - len);
-
-            for (guint j = 0; j < span; j++)
-              t->fast[first + j] = (guint16) (len << 8 | t->values[k]);
-          }
-      t->maxcode[len] = t->bits[len] ? (gint32) code - 1 : -1;
-      /* A code that no longer fits its length means the counts are wrong. */
-      if (code > (1u << len))
-        return fail (error, _("bad Huffman table"));
-      code <<= 1;
-    }
-  t->maxcode[17] = G_MAXINT32;
-  t->present = k == n_values;
-  return t->present || fail (error, _("bad Huffman table"));
-}
-
-static gboolean
-read_dht (Frame *f, const guint8 *p, gsize len, GError **error)
-{
-  while (len > 0)
-    {
-      guint id, total = 0;
-      HuffTable *t;
-
-      if (len < 17)
-        return fail (error, _("short Huffman table"));
-      id = p[0] & 0x0f;
-      if ((p[0] >> 4) != 0 || id > 3)
-        return fail (error, _("bad Huffman table class"));
-      t = &f->tables[id];
-      for (guint i = 1; i <= 16; i++)
-        total += t->bits[i] = p[i];
-      if (total > 256 || 17 + (gsize) total > len)
-        return fail (error, _("short Huffman table"));
-      memcpy (t->values, p + 17, total);
-      if (!build_table (t, total, error))
-        return FALSE;
-      p += 17 + total;
-      len -= 17 + total;
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -177,105 +100,15 @@ read_sos (Frame *f, const guint8 *p, gsize len, GError **error)
   return TRUE;
 }
 
-/* Byte-stuffed entropy data: FF 00 is a data FF; any other FF xx is a
- * marker, where the reader stops and supplies zero bits (F.2.2.5). */
-static void
-fill (BitReader *br)
-{
-  while (br->n_bits <= 56)
-    {
-      guint8 byte = 0;
-      gboolean real = FALSE;
-
-      if (!br->hit_marker && br->pos < br->length)
-        {
-          byte = br->data[br->pos];
-          if (byte == 0xff)
-            {
-              if (br->pos + 1 < br->length && br->data[br->pos + 1] == 0x00)
-                {
-                  br->pos += 2;
-                  real = TRUE;
-                }
-              else
-                {
-                  br->hit_marker = TRUE;
-                  byte = 0;
-                }
-            }
-          else
-            {
-              br->pos++;
-              real = TRUE;
-            }
-        }
-      if (!real)
-        br->phantom += 8;
-      br->acc |= (guint64) byte << (56 - br->n_bits);
-      br->n_bits += 8;
-    }
-}
-
-static inline guint
-get_bits (BitReader *br, guint n)
-{
-  guint v;
-
-  if (n == 0)
-    return 0;
-  if (br->n_bits < (int) n)
-    fill (br);
-  v = (guint) (br->acc >> (64 - n));
-  br->acc <<= n;
-  br->n_bits -= (int) n;
-  return v;
-}
-
-static inline int
-decode_symbol (BitReader *br, const HuffTable *t)
-{
-  guint16 fast;
-  gint32 code;
-  guint len;
-
-  if (br->n_bits < 16)
-    fill (br);
-  fast = t->fast[br->acc >> 56];
-  if (fast != 0)
-    {
-      len = fast >> 8;
-      br->acc <<= len;
-      br->n_bits -= (int) len;
-      return fast & 0xff;
-    }
-  code = (gint32) get_bits (br, 8);
-  for (len = 9; len <= 16; len++)
-    {
-      code = (code << 1) | (gint32) get_bits (br, 1);
-      if (code <= t->maxcode[len])
-        return t->values[t->valptr[len] + code - t->mincode[len]];
-    }
-  return -1;
-}
-
 /* F.1.2.1 and H.1.2.2: a category, then that many bits; 16 means 32768. */
 static inline gboolean
-decode_difference (BitReader *br, const HuffTable *t, gint32 *diff)
+decode_difference (HzJpegBitReader *br, const HzJpegHuffTable *t, gint32 *diff)
 {
-  int ssss = decode_symbol (br, t);
-  guint v;
+  int ssss = _hz_jpeg_decode_symbol (br, t);
 
   if (ssss < 0 || ssss > 16)
     return FALSE;
-  if (ssss == 0)
-    *diff = 0;
-  else if (ssss == 16)
-    *diff = 32768;
-  else
-    {
-      v = get_bits (br, (guint) ssss);
-      *diff = v < (1u << (ssss - 1)) ? (gint32) v - (gint32) (1u << ssss) + 1 : (gint32) v;
-    }
+  *diff = ssss == 0 ? 0 : ssss == 16 ? 32768 : _hz_jpeg_receive_extend (br, (guint) ssss);
   return TRUE;
 }
 
@@ -295,26 +128,8 @@ predict (guint predictor, gint32 ra, gint32 rb, gint32 rc)
     }
 }
 
-/* Skips to just after the next restart marker: the reader may have
- * stopped at it, or a byte or two of padding before it. */
 static gboolean
-restart (BitReader *br)
-{
-  for (gsize p = br->pos; p + 1 < br->length && p < br->pos + 16; p++)
-    if (br->data[p] == 0xff && br->data[p + 1] >= 0xd0 && br->data[p + 1] <= 0xd7)
-      {
-        br->pos = p + 2;
-        br->acc = 0;
-        br->n_bits = 0;
-        br->hit_marker = FALSE;
-        br->phantom = 0;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static gboolean
-decode_scan (const Frame *f, BitReader *br, guint32 *out, GError **error)
+decode_scan (const Frame *f, HzJpegBitReader *br, guint32 *out, GError **error)
 {
   guint nc = f->n_components, width = f->columns;
   guint32 mask = (1u << (f->precision - f->point_transform)) - 1;
@@ -331,7 +146,7 @@ decode_scan (const Frame *f, BitReader *br, guint32 *out, GError **error)
        * the left only (H.1.2.1). */
       gboolean first_line = y == 0 || (lines_per_restart && y % lines_per_restart == 0);
 
-      if (y > 0 && first_line && !restart (br))
+      if (y > 0 && first_line && !_hz_jpeg_bits_restart (br))
         return fail (error, _("missing restart marker"));
       for (guint x = 0; x < width; x++)
         for (guint c = 0; c < nc; c++)
@@ -351,9 +166,7 @@ decode_scan (const Frame *f, BitReader *br, guint32 *out, GError **error)
             line[i] = (gint32) ((guint32) (pred + diff) & 0xffff & mask);
             out[(gsize) y * width * nc + i] = (guint32) line[i] << f->point_transform;
           }
-      /* Real encoders pad with one bits: using any supplied zero bit
-       * means the data stopped before the line did. */
-      if (br->phantom > (guint) br->n_bits)
+      if (_hz_jpeg_bits_overran (br))
         return fail (error, _("the data ends early"));
       {
         gint32 *tmp = above;
@@ -399,8 +212,12 @@ _hz_dicom_decode_jpeg_lossless (const guint8        *data,
             return FALSE;
           break;
         case 0xc4:
-          if (!read_dht (f, data + pos + 4, seg - 2, error))
-            return FALSE;
+          {
+            const char *why = NULL;
+
+            if (!_hz_jpeg_read_dht (data + pos + 4, seg - 2, f->tables, NULL, &why))
+              return fail (error, _(why));
+          }
           break;
         case 0xdd:
           if (seg < 4)
@@ -409,8 +226,9 @@ _hz_dicom_decode_jpeg_lossless (const guint8        *data,
           break;
         case 0xda:
           {
-            BitReader br = { data, length, pos + 2 + seg, 0, 0, FALSE, 0 };
+            HzJpegBitReader br;
 
+            _hz_jpeg_bits_init (&br, data, length, pos + 2 + seg);
             if (!read_sos (f, data + pos + 4, seg - 2, error))
               return FALSE;
             if (f->rows != layout->rows || f->columns != layout->columns
