@@ -200,20 +200,43 @@ def test_jpeg_lossless_damage(tmp):
             checked.append(f"jpeg-lossless {label} refused")
 
 
-def test_unsupported_12bit_jpeg(tmp):
-    if not shutil.which("dcmcjpeg"):
-        print("SKIP 12-bit JPEG: dcmcjpeg is not installed")
+def test_jpeg_12bit(tmp):
+    """12-bit extended JPEG (lossy) against dcmtk's own decoder: our float
+    IDCT and IJG's integer one may differ by a unit; a progressive 12-bit
+    frame is refused clearly."""
+    if not shutil.which("dcmcjpeg") or not shutil.which("dcmdjpeg"):
+        print("SKIP 12-bit JPEG: dcmtk is not installed")
         return
-    # 12-bit extended JPEG likewise (Debian's libjpeg-turbo 2.1 is 8-bit only).
-    out = os.path.join(tmp, "ct-jpeg-12bit.dcm")
-    r = run(["dcmcjpeg", "+ee", os.path.join(DATA, "wang-jianguo", "CT0001.dcm"), out])
-    if r.returncode != 0:
-        fail(f"dcmcjpeg +ee failed: {r.stderr}")
-        return
-    r = run([CLI, "pixels", out, "--out", os.path.join(tmp, "x.raw")])
-    if r.returncode != 1 or "12-bit JPEG is not supported" not in r.stderr:
-        fail(f"12-bit JPEG: expected a clear refusal, got {r.returncode}: {r.stderr}")
-    checked.append("jpeg-12bit-refused")
+    sources = {"ct": os.path.join(DATA, "wang-jianguo", "CT0001.dcm"),
+               "ct-implicit": os.path.join(DATA, "wang-jianguo", "CT0002.dcm"),
+               "cr": os.path.join(DATA, "zhang-xiaoming", "CR0001.dcm")}
+    for name, src in sources.items():
+        out = os.path.join(tmp, f"{name}-jpeg-12bit.dcm")
+        ref_path = os.path.join(tmp, f"{name}-jpeg-12bit-ref.dcm")
+        r = run(["dcmcjpeg", "+ee", src, out])
+        if r.returncode != 0 or run(["dcmdjpeg", out, ref_path]).returncode != 0:
+            fail(f"{name}: dcmcjpeg/dcmdjpeg failed: {r.stderr}")
+            continue
+        ref_ds, ref_frames = reference_frames(ref_path)
+        meta, raw, err = decode(out, 1, tmp)
+        if err:
+            fail(f"12-bit JPEG {name}: {err}")
+            continue
+        got = np.frombuffer(raw, dtype=ref_frames[0].dtype).reshape(ref_frames[0].shape).astype(int)
+        diff = np.abs(got - ref_frames[0].astype(int))
+        print(f"12-bit JPEG {name}: max difference from dcmdjpeg {diff.max()}, mean {diff.mean():.4f}")
+        if diff.max() > 2 or diff.mean() > 0.1:
+            fail(f"12-bit JPEG {name}: max difference {diff.max()}, mean {diff.mean():.4f}")
+        else:
+            checked.append(f"jpeg-12bit {name}")
+    out = os.path.join(tmp, "ct-jpeg-12bit-progressive.dcm")
+    if run(["dcmcjpeg", "+ep", sources["ct"], out]).returncode == 0:
+        r = run([CLI, "pixels", out, "--out", os.path.join(tmp, "x.raw")])
+        # Progressive is a retired transfer syntax: refused before any decoding.
+        if r.returncode != 1 or "cannot be decoded" not in r.stderr:
+            fail(f"progressive 12-bit JPEG: expected a clear refusal, got {r.returncode}: {r.stderr}")
+        else:
+            checked.append("jpeg-12bit progressive refused")
 
 
 def test_jpeg_baseline(tmp):
@@ -430,7 +453,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_lossless(tmp)
         test_jpeg_lossless_damage(tmp)
-        test_unsupported_12bit_jpeg(tmp)
+        test_jpeg_12bit(tmp)
         test_jpeg_baseline(tmp)
         test_render(tmp)
         test_info_and_errors(tmp)
