@@ -393,6 +393,9 @@ control_line (Direction *dirs, const char *line)
       g_autofree char *text = format_counters (dirs);
       g_autoptr(GError) error = NULL;
 
+      /* Readers of the trace get everything up to now. */
+      if (trace_file != NULL)
+        fflush (trace_file);
       if (!g_file_set_contents (path, text, -1, &error))
         g_printerr ("hz-impair: stats: %s\n", error->message);
     }

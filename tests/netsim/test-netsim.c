@@ -47,8 +47,10 @@ control (HzNetsim *net, const char *command)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (hz_netsim_control (net, command, &error));
+  gboolean ok = hz_netsim_control (net, command, &error);
+
   g_assert_no_error (error);
+  g_assert_true (ok);
 }
 
 static char *
@@ -119,6 +121,11 @@ recv_start (HzNetsim *net, const char *dir, const char *idle_ms, const char *log
   return proc;
 }
 
+/* What a loaded 2-core machine (CI, or seven builds at once) can add to a
+ * single packet's delay by descheduling the relay or the receiver. Medians
+ * are held to tight bounds; maxima get this much slack. */
+#define SCHED_SLACK_US 100000
+
 #define V(text, key) hz_netsim_value ((text), NULL, (key))
 #define S(text, dir, key) hz_netsim_value ((text), (dir), (key))
 
@@ -174,8 +181,8 @@ test_rate (void)
   st = stats (net);
   g_assert_cmpfloat (V (got, "received"), ==, V (sent, "sent"));
   g_assert_cmpfloat (V (got, "corrupt"), ==, 0);
-  g_assert_cmpfloat (V (got, "l2_kbit"), >=, 384 * 0.97);
-  g_assert_cmpfloat (V (got, "l2_kbit"), <=, 384 * 1.03);
+  g_assert_cmpfloat (V (got, "l2_kbit"), >=, 384 * 0.95);
+  g_assert_cmpfloat (V (got, "l2_kbit"), <=, 384 * 1.05);
   g_assert_cmpfloat (S (st, "a2b", "forwarded"), ==, V (sent, "sent"));
   hz_test_rmdir (dir);
 }
@@ -240,14 +247,17 @@ static void
 test_queue (void)
 {
   g_autoptr(HzNetsim) net = NULL;
-  g_autofree char *got = NULL, *got2 = NULL, *st = NULL;
+  g_autofree char *got = NULL, *got2 = NULL, *st = NULL, *st2 = NULL, *text = NULL;
   g_autofree char *dir = hz_test_tmpdir ();
+  g_autofree char *trace = g_build_filename (dir, "trace", NULL);
+  g_auto(GStrv) lines = NULL;
+  guint fwd_lines = 0;
   GSubprocess *rx;
   /* 1000-byte payloads are 1042-byte frames: 16.67 ms each at 500 kbit/s. */
   const double frame_us = 1042 * 8 / 0.5;
 
   SKIP_IF_UNAVAILABLE ();
-  net = up ("--rate", "500kbit", "--queue", "20", NULL);
+  net = up ("--rate", "500kbit", "--queue", "20", "--trace", trace, NULL);
   rx = recv_start (net, dir, "500", NULL);
   g_free (run_probe (net, "A", "send", "--to", net->addr_b, "--burst", "100", NULL));
   got = finish (rx);
@@ -258,16 +268,40 @@ test_queue (void)
   g_assert_cmpfloat (S (st, "a2b", "queue_drops") + S (st, "a2b", "forwarded"), ==, 100);
   g_assert_cmpfloat (S (st, "a2b", "max_queue"), ==, 20);
   g_assert_cmpfloat (V (got, "owd_max_us"), >=, 19 * frame_us);
-  g_assert_cmpfloat (V (got, "owd_max_us"), <=, 20 * frame_us + 5000);
+  g_assert_cmpfloat (V (got, "owd_max_us"), <=, 20 * frame_us + SCHED_SLACK_US);
 
   /* Sustained overload: the delay stays bounded, the rate stays the limit. */
   rx = recv_start (net, dir, "500", NULL);
   g_free (run_probe (net, "A", "send", "--to", net->addr_b, "--rate", "1000", "--duration", "2", NULL));
   got2 = finish (rx);
   g_object_unref (rx);
-  g_assert_cmpfloat (V (got2, "owd_max_us"), <=, 20 * frame_us + 5000);
-  g_assert_cmpfloat (V (got2, "l2_kbit"), >=, 500 * 0.97);
-  g_assert_cmpfloat (V (got2, "l2_kbit"), <=, 500 * 1.03);
+  /* A full queue: the median waits the whole queue, never more. */
+  g_assert_cmpfloat (V (got2, "owd_med_us"), >=, 18 * frame_us);
+  g_assert_cmpfloat (V (got2, "owd_med_us"), <=, 20 * frame_us + 5000);
+  g_assert_cmpfloat (V (got2, "owd_max_us"), <=, 20 * frame_us + SCHED_SLACK_US);
+  /* The relay's own schedule (its trace) holds the bound exactly; asking
+   * for the counters flushes the trace. */
+  st2 = stats (net);
+  g_assert_true (g_file_get_contents (trace, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char d[8], fate[16];
+      guint64 seq, len;
+      gint64 in_ns, sched_ns, out_ns;
+
+      if (sscanf (lines[i], "%7s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT
+                  " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %15s",
+                  d, &seq, &len, &in_ns, &sched_ns, &out_ns, fate) != 7 || !g_str_equal (fate, "fwd") || !g_str_equal (d, "a2b"))
+        continue;
+      g_assert_cmpint (len, ==, 1042);
+      g_assert_cmpint (sched_ns - in_ns, <=, (gint64) (20 * frame_us * 1000) + 1000);
+      fwd_lines++;
+    }
+  g_assert_cmpuint (fwd_lines, ==, S (st2, "a2b", "forwarded"));
+  g_assert_cmpuint (fwd_lines, ==, V (got, "received") + V (got2, "received"));
+  g_assert_cmpfloat (V (got2, "l2_kbit"), >=, 500 * 0.95);
+  g_assert_cmpfloat (V (got2, "l2_kbit"), <=, 500 * 1.05);
   hz_test_rmdir (dir);
 }
 
@@ -312,7 +346,11 @@ test_cut (void)
 
       g_assert_cmpint (sscanf (lines[i], "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
                                &seq, &sent_ns, &recv_ns), ==, 3);
-      if (recv_ns > t_cut + 1000000 && recv_ns < t_restore0)
+      /* Sent after t_cut − 19 ms, a datagram reaches the relay's exit after
+       * the cut was in effect (20 ms delay); until the restore, the relay
+       * drops it on entry. Send times do not depend on how promptly the
+       * receiver was scheduled. */
+      if (sent_ns > t_cut - 19000000 && sent_ns < t_restore0)
         during++;
       if (sent_ns > t_restore1)
         {
@@ -329,8 +367,9 @@ test_cut (void)
   /* Everything sent after the restore arrived, the first within the delay
    * plus one sending interval plus scheduling slack. */
   g_assert_cmpint (after, ==, last_seq - first_after + 1);
-  g_assert_cmpint (after, >=, 150);
-  g_assert_cmpint (first_after_ns - t_restore1, <=, (20 + 5 + 15) * 1000000);
+  g_assert_cmpint (last_seq, ==, 599);
+  g_assert_cmpint (after, >=, 50);
+  g_assert_cmpint (first_after_ns - t_restore1, <=, (20 + 5) * 1000000 + SCHED_SLACK_US * 1000);
   g_assert_cmpfloat (S (st, "a2b", "cut_drops"), >=, 180);
   g_assert_cmpfloat (S (st, "a2b", "cut"), ==, 0);
   g_assert_cmpfloat (V (got, "corrupt"), ==, 0);
