@@ -16,6 +16,7 @@
 
 #include "hz-canonical-json.h"
 #include "hz-hub-access.h"
+#include "hz-hub-keys.h"
 #include "hz-hub-server-private.h"
 
 static char *
@@ -375,26 +376,9 @@ apply_details (HzHubRequest    *req,
         }
       return TRUE;
     case HZ_CONSULT_ACTION_REPORT:
-      {
-        static const char * const opinion_fields[] = { "findings", "diagnosis", "advice", "referral", "text", NULL };
-        JsonObject *opinion = hz_hub_get_object (req, body, "opinion", TRUE, opinion_fields);
-        const char *signature;
-        g_autoptr(JsonNode) node = NULL;
-        g_autofree char *canonical = NULL;
-        g_autofree char *hash = NULL;
-
-        if (opinion == NULL || !hz_hub_get_string (req, body, "signature", FALSE, 1024, &signature))
-          return FALSE;
-        node = json_node_new (JSON_NODE_OBJECT);
-        json_node_set_object (node, opinion);
-        canonical = hz_canonical_json_from_node (node, NULL);
-        hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical, -1);
-        json_object_set_object_member (c->doc, "opinion", json_object_ref (opinion));
-        if (signature)
-          json_object_set_string_member (c->doc, "signature", signature);
-        json_object_set_string_member (extra, "opinion_hash", hash);
-        return TRUE;
-      }
+      /* Only a signature that verifies against the author's registered
+       * key is accepted (hz-hub-keys.c). */
+      return hz_hub_keys_accept_report (req, c, body, extra);
     case HZ_CONSULT_ACTION_PROVIDE_INFO:
       {
         const char *note;
@@ -662,6 +646,8 @@ hz_hub_api_consults (HzHubRequest *req)
     add_attachment (req, p[1]);
   else if (is (req, "GET", 4) && g_str_equal (p[2], "attachments"))
     get_attachment (req, p[1], p[3]);
+  else if (req->n_parts == 3 && g_str_equal (p[2], "addenda"))
+    hz_hub_api_addenda (req, p[1]);
   else
     hz_hub_reply_error (req->msg, SOUP_STATUS_NOT_FOUND, "not_found", "no such endpoint");
 }

@@ -16,6 +16,7 @@ struct _HzHubServer {
   HzHubStore     *store;
   SoupServer     *soup;
   HzHubRelay     *relay;
+  struct _HzHubKeys *keys;  /* signing keys, opened on first use (hz-hub-keys.c) */
   HzHubRateLimit *per_account;
   HzHubRateLimit *per_address;
   guint           expiry_source;

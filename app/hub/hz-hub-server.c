@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hz-canonical-json.h"
+#include "hz-hub-keys.h"
 #include "hz-hub-server-private.h"
 
 G_DEFINE_FINAL_TYPE (HzHubServer, hz_hub_server, G_TYPE_OBJECT)
@@ -19,6 +20,7 @@ hz_hub_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->relay);
+  g_clear_object (&self->keys);
   g_clear_object (&self->store);
   g_clear_pointer (&self->per_account, hz_hub_rate_limit_free);
   g_clear_pointer (&self->per_address, hz_hub_rate_limit_free);
@@ -344,6 +346,9 @@ api_cb (SoupServer        *server,
     return;
   if (req.n_parts >= 1 && g_str_equal (parts[0], "consults"))
     hz_hub_api_consults (&req);
+  else if (req.n_parts >= 1 && (g_str_equal (parts[0], "keys") ||
+                                (req.n_parts == 2 && g_str_equal (parts[0], "me") && g_str_equal (parts[1], "key"))))
+    hz_hub_api_keys (&req);
   else
     hz_hub_api_session (&req);
 }
