@@ -670,13 +670,24 @@ configure_ice (HzCall *self)
             g_warning ("call %s: webrtcbin refused a TURN server", self->call_id);
         }
     }
+  g_object_get (self->webrtc, "ice-agent", &agent, NULL);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "agent"))
+    {
+      g_autoptr(GObject) nice = NULL;
+
+      /* No UPnP port mapping: a clinic's router rarely offers it, TURN is
+       * the way through, and libnice's UPnP thread (gupnp-igd) only adds
+       * start-up work and leaks its sockets at exit. */
+      g_object_get (agent, "agent", &nice, NULL);
+      if (nice && g_object_class_find_property (G_OBJECT_GET_CLASS (nice), "upnp"))
+        g_object_set (nice, "upnp", FALSE, NULL);
+    }
   /* libnice never gathers 127.0.0.1 by itself, and in a namespace with only
    * lo it gathers nothing at all (../shared/MACHINE.md). */
   if (self->loopback)
     {
       gboolean ok = FALSE;
 
-      g_object_get (self->webrtc, "ice-agent", &agent, NULL);
       g_signal_emit_by_name (agent, "add-local-ip-address", "127.0.0.1", &ok);
     }
 }
