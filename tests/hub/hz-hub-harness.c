@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 
 #include "hz-hub-harness.h"
+#include "hz-signed-opinion.h"
 #include "hz-test-utils.h"
 
 /* A hub must not outlive a test that crashed: meson would wait for it. */
@@ -325,4 +326,32 @@ hz_ws_free (HzWs *ws)
   g_object_unref (ws->conn);
   g_queue_clear_full (&ws->messages, (GDestroyNotify) json_node_unref);
   g_free (ws);
+}
+
+char *
+hz_hub_signed_report (HzHub      *hub,
+                      const char *token,
+                      const char *author,
+                      const char *consult_id)
+{
+  g_autoptr(HzSigningKey) key = hz_signing_key_generate (NULL);
+  g_autofree char *pub = hz_signing_key_dup_public_key_base64 (key);
+  g_autofree char *put = g_strdup_printf ("{\"public_key\":\"%s\"}", pub);
+  g_autoptr(HzOpinion) opinion = hz_opinion_new ();
+  g_autoptr(HzSignedOpinion) signed_op = NULL;
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) reply = NULL;
+  JsonObject *o = json_object_new ();
+  guint status = 0;
+
+  reply = hz_hub_call (hub, token, "PUT", "me/key", put, &status);
+  g_assert_cmpuint (status, ==, 200);
+  hz_opinion_set_findings (opinion, "ST 段压低");
+  hz_opinion_add_diagnosis (opinion, "I20.0", "不稳定型心绞痛");
+  hz_opinion_set_referral (opinion, HZ_REFERRAL_REFER, HZ_REFERRAL_URGENCY_URGENT, NULL);
+  signed_op = hz_signed_opinion_sign (opinion, consult_id, author, key, NULL, NULL);
+  json_object_set_member (o, "opinion", hz_signed_opinion_content_to_node (signed_op));
+  json_object_set_member (o, "signature", hz_signed_opinion_signature_to_node (signed_op));
+  json_node_take_object (root, o);
+  return json_to_string (root, FALSE);
 }

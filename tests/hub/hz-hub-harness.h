@@ -61,6 +61,14 @@ gboolean    hz_ws_wait_closed (HzWs      *ws,
                               guint       timeout_ms);
 void        hz_ws_free       (HzWs       *ws);
 
+/* A `report` action body: a sample opinion signed with a fresh key that
+ * is first registered for the token's user (the hub refuses unsigned
+ * opinions; tests/opinion covers the signature checks themselves). */
+char       *hz_hub_signed_report (HzHub      *hub,
+                                  const char *token,
+                                  const char *author,
+                                  const char *consult_id);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HzHub, hz_hub_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HzWs, hz_ws_free)
 

@@ -131,6 +131,7 @@ test_workflow (void)
   g_autoptr(HzWs) c = hz_ws_connect (hub, sun);
   g_autoptr(JsonNode) hello = NULL;
   g_autoptr(JsonNode) created = NULL;
+  g_autofree char *report = NULL;
   g_autoptr(JsonNode) pushed = NULL;
   g_autoptr(JsonNode) signal = NULL;
   g_autoptr(JsonNode) busy = NULL;
@@ -172,8 +173,8 @@ test_workflow (void)
   g_assert_nonnull (busy);
   g_assert_cmpstr (hz_json_str (busy, "status"), ==, "busy");
   g_assert_cmpuint (act (hub, chen, id, "end_session", NULL, "accepted"), ==, 200);
-  g_assert_cmpuint (act (hub, chen, id, "report",
-                         "{\"opinion\":{\"findings\":\"ST 段抬高\",\"advice\":\"转上级医院\"}}", "reported"), ==, 200);
+  report = hz_hub_signed_report (hub, chen, "dr.chen", id);
+  g_assert_cmpuint (act (hub, chen, id, "report", report, "reported"), ==, 200);
   g_assert_cmpuint (act (hub, zhou, id, "close", NULL, "closed"), ==, 200);
   g_assert_cmpuint (act (hub, zhou, id, "close", NULL, NULL), ==, 409);        /* once */
 

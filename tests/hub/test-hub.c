@@ -69,33 +69,6 @@ status_of (HzHub      *hub,
   return status;
 }
 
-/* A report body signed with a fresh key registered for the token's user
- * (the hub refuses unsigned opinions; tests/opinion covers the checks). */
-static char *
-signed_report (HzHub      *hub,
-               const char *token,
-               const char *author,
-               const char *consult_id)
-{
-  g_autoptr(HzSigningKey) key = hz_signing_key_generate (NULL);
-  g_autofree char *pub = hz_signing_key_dup_public_key_base64 (key);
-  g_autofree char *put = g_strdup_printf ("{\"public_key\":\"%s\"}", pub);
-  g_autoptr(HzOpinion) opinion = hz_opinion_new ();
-  g_autoptr(HzSignedOpinion) signed_op = NULL;
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-  JsonObject *o = json_object_new ();
-
-  g_assert_cmpuint (status_of (hub, token, "PUT", "me/key", put), ==, 200);
-  hz_opinion_set_findings (opinion, "ST 段压低");
-  hz_opinion_add_diagnosis (opinion, "I20.0", "不稳定型心绞痛");
-  hz_opinion_set_referral (opinion, HZ_REFERRAL_REFER, HZ_REFERRAL_URGENCY_URGENT, NULL);
-  signed_op = hz_signed_opinion_sign (opinion, consult_id, author, key, NULL, NULL);
-  json_object_set_member (o, "opinion", hz_signed_opinion_content_to_node (signed_op));
-  json_object_set_member (o, "signature", hz_signed_opinion_signature_to_node (signed_op));
-  json_node_take_object (root, o);
-  return json_to_string (root, FALSE);
-}
-
 static void
 test_login (void)
 {
@@ -153,7 +126,7 @@ test_workflow (void)
   g_assert_cmpuint (act (hub, zhou, id, "start_session", NULL, NULL), ==, 200);
   g_assert_cmpuint (act (hub, chen, id, "end_session", NULL, NULL), ==, 200);
   g_assert_cmpuint (act (hub, zhou, id, "report", "{\"opinion\":{\"findings\":\"x\"}}", NULL), ==, 403);
-  report = signed_report (hub, chen, "dr.chen", id);
+  report = hz_hub_signed_report (hub, chen, "dr.chen", id);
   g_assert_cmpuint (act (hub, chen, id, "report", report, &state), ==, 200);
   g_assert_cmpstr (state, ==, "reported");
   g_clear_pointer (&state, g_free);
