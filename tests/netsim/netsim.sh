@@ -17,6 +17,7 @@
 # NAME defaults to $NETSIM_NAME, else "hzn" + the caller's PID, so parallel
 # tests never share one and a dead owner's leftovers can be recognised.
 # The relay binary is $HZ_IMPAIR, else hz-impair beside this script or in PATH.
+# It runs under SCHED_FIFO (--realtime) unless NETSIM_REALTIME=0.
 set -u
 
 NETSIM_SUBNET_A=10.201.0.1
@@ -81,6 +82,11 @@ control() {
   printf '%s\nstats %s\n' "$1" "$done_file" > "$RUN/control"
   for _ in $(seq 500); do
     if [ -e "$done_file" ]; then
+      if grep -q '^error: ' "$done_file"; then
+        sed -n 's/^error: /netsim: /p' "$done_file" >&2
+        rm -f "$done_file"
+        exit 1
+      fi
       [ "${2:-}" = print ] && cat "$done_file"
       rm -f "$done_file"
       return 0
@@ -184,7 +190,9 @@ start_relay() {
   local relay owner
   relay=$(find_impair)
   owner=$(cat "$RUN/owner")
-  setsid ip netns exec "$(ns R)" "$relay" --if-a to-a --if-b to-b \
+  local rt=--realtime
+  [ "${NETSIM_REALTIME:-1}" = 0 ] && rt=
+  setsid ip netns exec "$(ns R)" "$relay" --if-a to-a --if-b to-b $rt \
     --control "$RUN/control" --pidfile "$RUN/relay.pid" --owner "$owner" "$@" \
     </dev/null >"$RUN/relay.log" 2>&1 &
   for _ in $(seq 250); do
