@@ -439,6 +439,32 @@ test_checksum (void)
   hz_test_rmdir (dir);
 }
 
+/* A long stream at a high packet rate through a small delay: thousands of
+ * wake-ups close to their deadlines, where the relay once computed a
+ * negative timeout and died. Everything arrives, in order, on time. */
+static void
+test_stream (void)
+{
+  g_autoptr(HzNetsim) net = NULL;
+  g_autofree char *dir = hz_test_tmpdir ();
+  g_autofree char *got = NULL, *st = NULL;
+  g_autoptr(GSubprocess) rx = NULL;
+
+  SKIP_IF_UNAVAILABLE ();
+  net = up ("--delay", "2ms", NULL);
+  rx = recv_start (net, dir, "500", NULL);
+  g_free (run_probe (net, "A", "send", "--to", net->addr_b, "--pps", "2000", "--count", "6000",
+                     "--size", "100", NULL));
+  got = finish (rx);
+  st = stats (net);
+  g_assert_cmpfloat (V (got, "received"), ==, 6000);
+  g_assert_cmpfloat (V (got, "reordered"), ==, 0);
+  g_assert_cmpfloat (V (got, "owd_min_us"), >=, 2000);
+  g_assert_cmpfloat (V (got, "owd_med_us"), <=, 3000);
+  g_assert_cmpfloat (S (st, "a2b", "forwarded"), ==, 6000);
+  hz_test_rmdir (dir);
+}
+
 /* A topology whose owner died: the relay stops by itself and cleanup
  * removes the namespaces, so a crashed test leaves nothing behind. */
 static void
@@ -506,6 +532,7 @@ main (int argc, char **argv)
   g_test_add_func ("/netsim/queue", test_queue);
   g_test_add_func ("/netsim/cut", test_cut);
   g_test_add_func ("/netsim/checksum", test_checksum);
+  g_test_add_func ("/netsim/stream", test_stream);
   g_test_add_func ("/netsim/owner", test_owner);
   ret = g_test_run ();
   g_free (skip_reason);
