@@ -115,7 +115,6 @@ resolve_target (HzHubRequest *req,
                 JsonObject   *target,
                 HzHubConsult *c)
 {
-  /* s outlives the block: department may point into it. */
   g_autoptr(HzHubUser) s = NULL;
   const char *department, *specialist;
 
@@ -124,6 +123,7 @@ resolve_target (HzHubRequest *req,
     return FALSE;
   if (specialist)
     {
+      /* s lives to the end: department points into it */
       s = hz_hub_store_get_user (req->server->store, specialist, NULL, NULL);
       if (s == NULL || s->role != HZ_ROLE_SPECIALIST)
         {
@@ -184,6 +184,9 @@ create_consult (HzHubRequest *req)
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(HzHubConsult) c = g_new0 (HzHubConsult, 1);
   g_autofree char *bundle = NULL;
+  g_autoptr(JsonNode) reply_node = NULL;
+  g_autofree char *reply = NULL;
+  HzHubIdempotent idem;
   JsonObject *patient, *consent, *target, *bundle_obj;
   const char *reason, *question, *urgency, *mode;
   gint64 now = g_get_real_time (), seq;
@@ -232,14 +235,17 @@ create_consult (HzHubRequest *req)
   if (bundle)
     c->bundle_etag = g_compute_checksum_for_string (G_CHECKSUM_SHA256, bundle, -1);
 
-  seq = hz_hub_store_create_consult (self->store, c, bundle, NULL);
+  reply_node = hz_hub_consult_to_json (c, TRUE);
+  reply = hz_hub_json_text (reply_node);
+  seq = hz_hub_store_create_consult (self->store, c, bundle,
+                                     hz_hub_request_idempotent (req, SOUP_STATUS_CREATED, reply, &idem), NULL);
   if (seq == 0)
     {
       hz_hub_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server_error", "could not store the consult");
       return;
     }
   hz_hub_server_publish_consult (self, c, seq);
-  reply_consult (req, SOUP_STATUS_CREATED, c);
+  hz_hub_reply_text (req->msg, SOUP_STATUS_CREATED, reply);
 }
 
 static void
@@ -399,6 +405,9 @@ act (HzHubRequest *req,
   g_autoptr(JsonObject) extra = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *payload = NULL;
+  g_autoptr(JsonNode) reply_node = NULL;
+  g_autofree char *reply = NULL;
+  HzHubIdempotent idem;
   HzConsultAction action;
   HzConsultState from, to;
   const char *reason;
@@ -428,7 +437,10 @@ act (HzHubRequest *req,
   c->state = to;
   c->updated_us = g_get_real_time ();
   payload = action_payload (action, from, to, reason, extra);
-  seq = hz_hub_store_update_consult (self->store, c, from, req->user->id, "consult.state_changed", payload, &error);
+  reply_node = hz_hub_consult_to_json (c, TRUE);
+  reply = hz_hub_json_text (reply_node);
+  seq = hz_hub_store_update_consult (self->store, c, from, req->user->id, "consult.state_changed", payload,
+                                     hz_hub_request_idempotent (req, SOUP_STATUS_OK, reply, &idem), &error);
   if (seq == 0)
     {
       gboolean conflict = g_error_matches (error, HZ_HUB_STORE_ERROR, HZ_HUB_STORE_ERROR_CONFLICT);
@@ -437,7 +449,7 @@ act (HzHubRequest *req,
       return;
     }
   hz_hub_server_publish_consult (self, c, seq);
-  reply_consult (req, SOUP_STATUS_OK, c);
+  hz_hub_reply_text (req->msg, SOUP_STATUS_OK, reply);
 }
 
 static void
@@ -523,6 +535,8 @@ add_attachment (HzHubRequest *req,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *sha = NULL;
   g_autofree char *type = NULL;
+  g_autofree char *reply = NULL;
+  HzHubIdempotent idem;
   const char *filename;
   gsize len;
   const guint8 *data;
@@ -554,11 +568,6 @@ add_attachment (HzHubRequest *req,
   if (filename && (strlen (filename) > 255 || !g_utf8_validate (filename, -1, NULL)))
     filename = NULL;
   sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
-  if (!hz_hub_store_add_attachment (req->server->store, id, sha, type, filename, body, req->user->id, NULL))
-    {
-      hz_hub_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server_error", "could not store the attachment");
-      return;
-    }
   b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "sha256");
@@ -569,7 +578,14 @@ add_attachment (HzHubRequest *req,
   json_builder_add_string_value (b, type);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  hz_hub_reply_json (req->msg, SOUP_STATUS_CREATED, root);
+  reply = hz_hub_json_text (root);
+  if (!hz_hub_store_add_attachment (req->server->store, id, sha, type, filename, body, req->user->id,
+                                    hz_hub_request_idempotent (req, SOUP_STATUS_CREATED, reply, &idem), NULL))
+    {
+      hz_hub_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server_error", "could not store the attachment");
+      return;
+    }
+  hz_hub_reply_text (req->msg, SOUP_STATUS_CREATED, reply);
 }
 
 static void

@@ -2,6 +2,8 @@
  * groups of the key file (data/huizhen-hub.conf.example explains each). */
 #include "config.h"
 
+#include <gio/gio.h>
+
 #include "hz-consult-workflow.h"
 #include "hz-hub-config.h"
 
@@ -82,6 +84,50 @@ take_int (GKeyFile   *kf,
   return TRUE;
 }
 
+/* A misspelt key would silently keep its default: refuse it instead. */
+static gboolean
+check_known_keys (GKeyFile *kf,
+                  GError  **error)
+{
+  static const char * const known[] = {
+    "hub/listen", "hub/data-dir", "hub/allow-insecure-http",
+    "tls/certificate", "tls/key",
+    "turn/secret", "turn/urls", "turn/ttl",
+    "limits/token-ttl", "limits/expiry-routine", "limits/expiry-urgent", "limits/expiry-emergency",
+    "limits/max-json-bytes", "limits/max-bundle-bytes", "limits/max-attachment-bytes",
+    "limits/expiry-check-ms", "limits/login-failures-per-account", "limits/login-failures-per-address",
+    "limits/ws-messages-per-second",
+    NULL
+  };
+  g_auto(GStrv) groups = g_key_file_get_groups (kf, NULL);
+  guint g, k;
+
+  for (g = 0; groups[g]; g++)
+    {
+      g_auto(GStrv) keys = NULL;
+
+      if (g_str_equal (groups[g], "pacs"))
+        continue;  /* institution ids are the keys */
+      if (!g_strv_contains ((const char * const []) { "hub", "tls", "turn", "limits", NULL }, groups[g]))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND, "unknown group [%s]", groups[g]);
+          return FALSE;
+        }
+      keys = g_key_file_get_keys (kf, groups[g], NULL, NULL);
+      for (k = 0; keys && keys[k]; k++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s/%s", groups[g], keys[k]);
+          if (!g_strv_contains (known, name))
+            {
+              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+                           "unknown key “%s” in [%s]", keys[k], groups[g]);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 hz_hub_config_load_file (HzHubConfig *config,
                          const char  *path,
@@ -92,7 +138,7 @@ hz_hub_config_load_file (HzHubConfig *config,
   gint64 v;
   guint i;
 
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error))
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error) || !check_known_keys (kf, error))
     return FALSE;
 
   take_string (kf, "hub", "listen", &config->listen);
@@ -130,12 +176,57 @@ hz_hub_config_load_file (HzHubConfig *config,
 
   institutions = g_key_file_get_keys (kf, "pacs", NULL, NULL);
   for (i = 0; institutions && institutions[i]; i++)
-    g_hash_table_insert (config->pacs_urls, g_strdup (institutions[i]),
-                         g_key_file_get_string (kf, "pacs", institutions[i], NULL));
+    {
+      g_autofree char *url = g_key_file_get_string (kf, "pacs", institutions[i], NULL);
+      if (url == NULL || (!g_str_has_prefix (url, "https://") && !g_str_has_prefix (url, "http://")) ||
+          !g_uri_is_valid (url, G_URI_FLAGS_NONE, NULL))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "[pacs] %s must be an http or https URL", institutions[i]);
+          return FALSE;
+        }
+      g_hash_table_insert (config->pacs_urls, g_strdup (institutions[i]), g_steal_pointer (&url));
+    }
   if ((config->tls_cert == NULL) != (config->tls_key == NULL))
     {
       g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
                            "[tls] needs both certificate and key");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * hz_hub_config_check:
+ *
+ * What can be judged before starting: the listen address parses, and
+ * plain HTTP is not asked for beyond loopback without
+ * allow-insecure-http. The TLS files are read when the hub starts (they
+ * may be installed after the configuration).
+ */
+gboolean
+hz_hub_config_check (HzHubConfig *config,
+                     GError     **error)
+{
+  g_autoptr(GSocketConnectable) connectable = g_network_address_parse (config->listen, 0, error);
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (connectable == NULL)
+    return FALSE;
+  address = g_inet_address_new_from_string (g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable)));
+  if (config->tls_cert == NULL && !config->allow_insecure &&
+      (address == NULL || !g_inet_address_get_is_loopback (address)) &&
+      g_strcmp0 (g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable)), "localhost") != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "plain HTTP on %s: give [tls] certificate and key, or set "
+                   "allow-insecure-http=true if a TLS proxy sits in front", config->listen);
+      return FALSE;
+    }
+  if (config->turn_secret && (config->turn_urls == NULL || config->turn_urls[0] == NULL))
+    {
+      g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "[turn] secret needs urls too");
       return FALSE;
     }
   return TRUE;

@@ -30,6 +30,8 @@ HzHubConfig *hz_hub_config_new        (void);
 gboolean     hz_hub_config_load_file  (HzHubConfig *config,
                                        const char  *path,
                                        GError     **error);
+gboolean     hz_hub_config_check      (HzHubConfig *config,
+                                       GError     **error);
 void         hz_hub_config_free       (HzHubConfig *config);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HzHubConfig, hz_hub_config_free)

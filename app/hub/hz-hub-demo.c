@@ -111,7 +111,7 @@ seed_case (HzHubStore     *store,
   json_object_set_string_member (c->doc, "question", dc->question);
   json_object_set_string_member (c->doc, "mode", dc->mode);
   c->bundle_etag = g_compute_checksum_for_string (G_CHECKSUM_SHA256, bundle, -1);
-  return hz_hub_store_create_consult (store, c, bundle, error) > 0;
+  return hz_hub_store_create_consult (store, c, bundle, NULL, error) > 0;
 }
 
 gboolean
@@ -128,5 +128,45 @@ hz_hub_demo_seed (HzHubStore *store,
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
     if (!seed_case (store, demo_dir, &cases[i], i, error))
       return FALSE;
+  return TRUE;
+}
+
+/**
+ * hz_hub_demo_add_load_users:
+ * @n_pairs: how many of each
+ *
+ * For load tests (bench-hub, `huizhen-hub --demo-users N`): N requesting
+ * doctors bench.req.NNNN at the township centre and N cardiologists
+ * bench.spec.NNNN at the county hospital, all with the demo password.
+ * They share one argon2 hash (one salt) so that seeding thousands takes
+ * no minutes: acceptable for made-up benchmark accounts only. Accounts
+ * that exist already are left alone.
+ */
+gboolean
+hz_hub_demo_add_load_users (HzHubStore *store,
+                            guint       n_pairs,
+                            GError    **error)
+{
+  g_autofree char *hash = NULL;
+  guint i, j;
+
+  if (n_pairs == 0)
+    return TRUE;
+  hash = hz_hub_auth_hash_password (HZ_HUB_DEMO_PASSWORD, error);
+  if (hash == NULL)
+    return FALSE;
+  for (i = 0; i < n_pairs; i++)
+    for (j = 0; j < 2; j++)
+      {
+        g_autofree char *id = g_strdup_printf (j == 0 ? "bench.req.%04u" : "bench.spec.%04u", i);
+        g_autofree char *name = g_strdup_printf (j == 0 ? "Bench Requester %u" : "Bench Specialist %u", i);
+        g_autoptr(HzHubUser) existing = hz_hub_store_get_user (store, id, NULL, NULL);
+        HzHubUser u = { id, name, j == 0 ? HZ_ROLE_REQUESTER : HZ_ROLE_SPECIALIST,
+                        (char *) (j == 0 ? "qingshan-thc" : "county-hospital"),
+                        (char *) (j == 0 ? NULL : "cardiology"), NULL, NULL, FALSE };
+
+        if (existing == NULL && !hz_hub_store_add_user (store, &u, hash, error))
+          return FALSE;
+      }
   return TRUE;
 }

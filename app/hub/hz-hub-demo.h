@@ -12,4 +12,8 @@ gboolean hz_hub_demo_seed (HzHubStore  *store,
                            const char  *demo_dir,
                            GError     **error);
 
+gboolean hz_hub_demo_add_load_users (HzHubStore  *store,
+                                     guint        n_pairs,
+                                     GError     **error);
+
 G_END_DECLS

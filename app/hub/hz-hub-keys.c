@@ -493,6 +493,8 @@ hz_hub_api_addenda (HzHubRequest *req,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) entry_node = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *reply_text = NULL;
+  HzHubIdempotent idem;
   g_autofree char *payload = NULL;
   JsonObject *addendum, *entry;
   JsonArray *addenda;
@@ -560,7 +562,13 @@ hz_hub_api_addenda (HzHubRequest *req,
 
   payload = g_strdup_printf ("{\"addendum_hash\":\"%s\",\"key\":\"%s\",\"parent\":\"%s\"}",
                              hz_signed_opinion_get_hash (signed_add), key->fingerprint, parent);
-  seq = hz_hub_store_update_consult (server->store, c, c->state, req->user->id, "consult.addendum", payload, &error);
+  /* The reply is stored with the event, so a retry with the same
+   * Idempotency-Key gets it back instead of a second addendum. */
+  reply = hz_hub_consult_to_json (c, TRUE);
+  reply_text = hz_hub_json_text (reply);
+  seq = hz_hub_store_update_consult (server->store, c, c->state, req->user->id, "consult.addendum", payload,
+                                     hz_hub_request_idempotent (req, SOUP_STATUS_CREATED, reply_text, &idem),
+                                     &error);
   if (seq == 0)
     {
       gboolean conflict = g_error_matches (error, HZ_HUB_STORE_ERROR, HZ_HUB_STORE_ERROR_CONFLICT);
@@ -569,6 +577,5 @@ hz_hub_api_addenda (HzHubRequest *req,
       return;
     }
   hz_hub_server_publish_consult (server, c, seq);
-  reply = hz_hub_consult_to_json (c, TRUE);
-  hz_hub_reply_json (req->msg, SOUP_STATUS_CREATED, reply);
+  hz_hub_reply_text (req->msg, SOUP_STATUS_CREATED, reply_text);
 }

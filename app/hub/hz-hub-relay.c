@@ -8,6 +8,9 @@
  *   hub → client: hello {user, cursor}, consult {cursor, event, consult},
  *                 signal {consult, from, data}, presence {user, status},
  *                 pong, error {code, message}
+ * Presence is what the user chose (available, busy, away), except that
+ * while they are a doctor in a consult in session it is "busy", set and
+ * cleared by the hub as the consult moves. Offline is no socket at all.
  * A signal goes only to the other doctor of that consult, and only while
  * the consult is accepted or in session. Flooding closes the socket with
  * 1008 (policy violation). */
@@ -33,10 +36,17 @@ typedef struct {
   guint                    window_count;
 } Client;
 
+/* A consult in session, and its two doctors (busy while it lasts). */
+typedef struct {
+  char *requester;
+  char *responder;
+} Session;
+
 struct _HzHubRelay {
   GObject     parent_instance;
   HzHubStore *store;
   GPtrArray  *clients;
+  GHashTable *sessions;   /* consult id → Session */
   guint       max_per_second;
 };
 
@@ -55,11 +65,20 @@ client_free (Client *client)
 }
 
 static void
+session_free (Session *session)
+{
+  g_free (session->requester);
+  g_free (session->responder);
+  g_free (session);
+}
+
+static void
 hz_hub_relay_dispose (GObject *object)
 {
   HzHubRelay *self = HZ_HUB_RELAY (object);
 
   g_clear_pointer (&self->clients, g_ptr_array_unref);
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (hz_hub_relay_parent_class)->dispose (object);
 }
@@ -74,6 +93,23 @@ static void
 hz_hub_relay_init (HzHubRelay *self)
 {
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_free);
+}
+
+/* Keeps the table of consults in session in step with @consult. */
+static void
+track_session (HzHubRelay         *self,
+               const HzHubConsult *consult)
+{
+  if (consult->state == HZ_CONSULT_STATE_IN_SESSION)
+    {
+      Session *session = g_new0 (Session, 1);
+      session->requester = g_strdup (consult->requester_id);
+      session->responder = g_strdup (consult->responder_id);
+      g_hash_table_replace (self->sessions, g_strdup (consult->id), session);
+    }
+  else
+    g_hash_table_remove (self->sessions, consult->id);
 }
 
 HzHubRelay *
@@ -82,8 +118,15 @@ hz_hub_relay_new (HzHubStore *store,
 {
   HzHubRelay *self = g_object_new (HZ_TYPE_HUB_RELAY, NULL);
 
+  g_autoptr(GPtrArray) in_session = NULL;
+  guint i;
+
   self->store = g_object_ref (store);
   self->max_per_second = max_messages_per_second;
+  /* after a restart, whoever was in a call is still busy */
+  in_session = hz_hub_store_consults_in_state (store, HZ_CONSULT_STATE_IN_SESSION);
+  for (i = 0; in_session && i < in_session->len; i++)
+    track_session (self, g_ptr_array_index (in_session, i));
   return self;
 }
 
@@ -135,19 +178,38 @@ user_online (HzHubRelay *self,
   return FALSE;
 }
 
+static gboolean
+in_session (HzHubRelay *self,
+            const char *user_id)
+{
+  GHashTableIter iter;
+  Session *session;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
+    if (g_strcmp0 (session->requester, user_id) == 0 || g_strcmp0 (session->responder, user_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* What others see: offline without a socket, busy in a session, else
+ * the status the user chose on their newest socket. */
 const char *
 hz_hub_relay_presence (HzHubRelay *self,
                        const char *user_id)
 {
+  const char *chosen = NULL;
   guint i;
 
-  for (i = 0; i < self->clients->len; i++)
+  for (i = self->clients->len; i > 0 && chosen == NULL; i--)
     {
-      Client *c = g_ptr_array_index (self->clients, i);
+      Client *c = g_ptr_array_index (self->clients, i - 1);
       if (g_str_equal (c->user->id, user_id))
-        return c->status;
+        chosen = c->status;
     }
-  return "offline";
+  if (chosen == NULL)
+    return "offline";
+  return in_session (self, user_id) ? "busy" : chosen;
 }
 
 guint
@@ -206,7 +268,20 @@ hz_hub_relay_publish_consult (HzHubRelay         *self,
 {
   g_autoptr(GPtrArray) events = hz_hub_store_events (self->store, consult->id, seq - 1, 1);
   g_autoptr(JsonNode) message = NULL;
+  const char *doctors[2] = { consult->requester_id, consult->responder_id };
+  const char *before[2];
   guint i;
+
+  for (i = 0; i < 2; i++)
+    before[i] = doctors[i] ? hz_hub_relay_presence (self, doctors[i]) : NULL;
+  track_session (self, consult);
+  for (i = 0; i < 2; i++)
+    {
+      /* the strings are static or owned by a client that is still there */
+      const char *after = doctors[i] ? hz_hub_relay_presence (self, doctors[i]) : NULL;
+      if (after && g_strcmp0 (before[i], after) != 0)
+        broadcast_presence (self, doctors[i], after);
+    }
 
   if (events->len == 0)
     return;
@@ -336,7 +411,7 @@ handle_presence (Client     *client,
     }
   g_free (client->status);
   client->status = g_strdup (status);
-  broadcast_presence (client->relay, client->user->id, status);
+  broadcast_presence (client->relay, client->user->id, hz_hub_relay_presence (client->relay, client->user->id));
 }
 
 /* Too many messages in one second closes the socket: one noisy client
@@ -472,7 +547,7 @@ websocket_cb (SoupServer              *server,
   hello = json_builder_get_root (b);
   send_node (client, hello);
   if (!was_online)
-    broadcast_presence (self, client->user->id, client->status);
+    broadcast_presence (self, client->user->id, hz_hub_relay_presence (self, client->user->id));
 }
 
 void

@@ -30,7 +30,17 @@ typedef struct {
   char             **parts;    /* path segments after /api/v1/ */
   guint              n_parts;
   const char        *method;
+  const char        *idem_key;  /* the request's Idempotency-Key, if any */
 } HzHubRequest;
+
+char       *hz_hub_json_text     (JsonNode          *node);
+void        hz_hub_reply_text    (SoupServerMessage *msg,
+                                  guint              status,
+                                  const char        *json);
+const HzHubIdempotent *hz_hub_request_idempotent (HzHubRequest    *req,
+                                  guint              status,
+                                  const char        *body,
+                                  HzHubIdempotent   *storage);
 
 void        hz_hub_reply_json    (SoupServerMessage *msg,
                                   guint              status,

@@ -38,20 +38,50 @@ hz_hub_server_init (HzHubServer *self)
 {
 }
 
+char *
+hz_hub_json_text (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, NULL);
+}
+
+void
+hz_hub_reply_text (SoupServerMessage *msg,
+                   guint              status,
+                   const char        *json)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY, json, strlen (json));
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control", "no-store");
+}
+
 void
 hz_hub_reply_json (SoupServerMessage *msg,
                    guint              status,
                    JsonNode          *node)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-  gsize len;
+  g_autofree char *text = hz_hub_json_text (node);
 
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, &len);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY, text, len);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control", "no-store");
+  hz_hub_reply_text (msg, status, text);
+}
+
+/* What a handler hands the store with its action, so that the answer is
+ * kept in the action's own transaction; NULL without a key. */
+const HzHubIdempotent *
+hz_hub_request_idempotent (HzHubRequest    *req,
+                           guint            status,
+                           const char      *body,
+                           HzHubIdempotent *storage)
+{
+  if (req->idem_key == NULL)
+    return NULL;
+  storage->user_id = req->user->id;
+  storage->key = req->idem_key;
+  storage->status = status;
+  storage->body = body;
+  return storage;
 }
 
 void
@@ -255,36 +285,20 @@ idempotency_key (HzHubRequest *req)
 }
 
 /* A client retrying after a lost answer (its outbox) gets the first
- * answer again instead of acting twice. */
+ * answer again instead of acting twice. The answer was kept by the
+ * action's own transaction (hz_hub_request_idempotent). */
 static gboolean
 replay_idempotent (HzHubRequest *req)
 {
-  const char *key = idempotency_key (req);
   g_autofree char *body = NULL;
   guint status = 0;
 
-  if (key == NULL || !hz_hub_store_idempotent_get (req->server->store, req->user->id, key, &status, &body))
+  if (req->idem_key == NULL ||
+      !hz_hub_store_idempotent_get (req->server->store, req->user->id, req->idem_key, &status, &body))
     return FALSE;
-  soup_server_message_set_status (req->msg, status, NULL);
-  soup_server_message_set_response (req->msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY,
-                                    body, strlen (body));
+  hz_hub_reply_text (req->msg, status, body);
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Idempotent-Replay", "true");
   return TRUE;
-}
-
-static void
-remember_idempotent (HzHubRequest *req)
-{
-  const char *key = idempotency_key (req);
-  guint status = soup_server_message_get_status (req->msg);
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *text = NULL;
-
-  if (key == NULL || status < 200 || status >= 300)
-    return;  /* refusals are not remembered: a retry may succeed */
-  body = soup_message_body_flatten (soup_server_message_get_response_body (req->msg));
-  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  hz_hub_store_idempotent_put (req->server->store, req->user->id, key, status, text);
 }
 
 static gboolean
@@ -303,7 +317,7 @@ api_cb (SoupServer        *server,
   HzHubServer *self = user_data;
   g_autoptr(HzHubUser) user = NULL;
   g_auto(GStrv) parts = NULL;
-  HzHubRequest req = { self, msg, NULL, NULL, 0, soup_server_message_get_method (msg) };
+  HzHubRequest req = { self, msg, NULL, NULL, 0, soup_server_message_get_method (msg), NULL };
 
   if (soup_server_message_get_status (msg) != 0)
     return;  /* refused early */
@@ -326,6 +340,7 @@ api_cb (SoupServer        *server,
         }
       req.user = user;
     }
+  req.idem_key = idempotency_key (&req);
 
   if (replay_idempotent (&req))
     return;
@@ -336,7 +351,6 @@ api_cb (SoupServer        *server,
     hz_hub_api_keys (&req);
   else
     hz_hub_api_session (&req);
-  remember_idempotent (&req);
 }
 
 static gboolean
@@ -370,6 +384,26 @@ static gboolean
 is_loopback (GInetSocketAddress *address)
 {
   return g_inet_address_get_is_loopback (g_inet_socket_address_get_address (address));
+}
+
+/* soup_server_listen() leaves GSocket's backlog of 10: thousands of
+ * clients reconnecting at once (after a restart) would see dropped SYNs
+ * and one-second retries. */
+static gboolean
+listen_with_backlog (SoupServer              *soup,
+                     GSocketAddress          *address,
+                     SoupServerListenOptions  options,
+                     GError                 **error)
+{
+  g_autoptr(GSocket) sock = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                                          G_SOCKET_PROTOCOL_TCP, error);
+
+  if (sock == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (sock, 4096);
+  if (!g_socket_bind (sock, address, TRUE, error) || !g_socket_listen (sock, error))
+    return FALSE;
+  return soup_server_listen_socket (soup, sock, options, error);
 }
 
 /* TLS when given a certificate; plain HTTP only on loopback unless the
@@ -407,7 +441,7 @@ hz_hub_server_listen (HzHubServer *self,
                    "allow-insecure-http=true if a TLS proxy sits in front", self->config->listen);
       return FALSE;
     }
-  return soup_server_listen (self->soup, address, options, error);
+  return listen_with_backlog (self->soup, address, options, error);
 }
 
 /* Built from the listening socket: soup_server_get_uris() leaks a
@@ -460,7 +494,7 @@ hz_hub_server_expire_due (HzHubServer *self)
         continue;
       c->updated_us = g_get_real_time ();
       seq = hz_hub_store_update_consult (self->store, c, from, "hub", "consult.state_changed",
-                                         "{\"action\":\"expire\",\"to\":\"expired\"}", NULL);
+                                         "{\"action\":\"expire\",\"to\":\"expired\"}", NULL, NULL);
       if (seq > 0)
         hz_hub_server_publish_consult (self, c, seq);
     }

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hz-canonical-json.h"
 #include "hz-hub-auth.h"
@@ -22,6 +23,10 @@
 struct _HzHubStore {
   GObject  parent_instance;
   sqlite3 *db;
+  /* Tests only (HUIZHEN_HUB_TEST_CRASH_AFTER_COMMIT=1): die right after
+   * committing an action that carries an idempotency key, before any
+   * answer is sent, as a power cut there would. */
+  gboolean crash_after_commit;
 };
 
 G_DEFINE_QUARK (hz-hub-store-error-quark, hz_hub_store_error)
@@ -163,6 +168,7 @@ hz_hub_store_open (const char *path,
       return NULL;
     }
   sqlite3_busy_timeout (self->db, 5000);
+  self->crash_after_commit = g_strcmp0 (g_getenv ("HUIZHEN_HUB_TEST_CRASH_AFTER_COMMIT"), "1") == 0;
   if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", error))
     return NULL;
   if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
@@ -433,6 +439,36 @@ hz_hub_store_append_event (HzHubStore *self,
   return insert_event (self, consult_id, actor, kind, payload, error);
 }
 
+/* Inside the caller's transaction: a key already used makes the whole
+ * action fail rather than happen twice. */
+static gboolean
+insert_idempotent (HzHubStore            *self,
+                   const HzHubIdempotent *idem,
+                   GError               **error)
+{
+  g_autofree char *status = NULL;
+  g_autofree char *now = NULL;
+
+  if (idem == NULL)
+    return TRUE;
+  status = g_strdup_printf ("%u", idem->status);
+  now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time ());
+  return run (self, prepare (self, "INSERT INTO idempotency VALUES (?, ?, CAST (? AS INTEGER), ?, CAST (? AS INTEGER))",
+                             error, idem->user_id, idem->key, status, idem->body, now), error);
+}
+
+static gboolean
+commit (HzHubStore            *self,
+        const HzHubIdempotent *idem,
+        GError               **error)
+{
+  if (!exec (self, "COMMIT", error))
+    return FALSE;
+  if (idem && self->crash_after_commit)
+    _exit (99);
+  return TRUE;
+}
+
 static char *
 doc_text (JsonObject *doc)
 {
@@ -454,6 +490,7 @@ gint64
 hz_hub_store_create_consult (HzHubStore         *self,
                              const HzHubConsult *c,
                              const char         *bundle,
+                             const HzHubIdempotent *idem,
                              GError            **error)
 {
   g_autofree char *doc = doc_text (c->doc);
@@ -471,7 +508,8 @@ hz_hub_store_create_consult (HzHubStore         *self,
                            c->target_institution, c->target_specialist, c->responder_id,
                            created, updated, expires, doc, bundle, c->bundle_etag), error) ||
       (seq = insert_event (self, c->id, c->requester_id, "consult.created", "{\"state\":\"requested\"}", error)) == 0 ||
-      !exec (self, "COMMIT", error))
+      !insert_idempotent (self, idem, error) ||
+      !commit (self, idem, error))
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       return 0;
@@ -543,6 +581,7 @@ hz_hub_store_update_consult (HzHubStore         *self,
                              const char         *actor,
                              const char         *kind,
                              const char         *payload,
+                             const HzHubIdempotent *idem,
                              GError            **error)
 {
   g_autofree char *doc = doc_text (c->doc);
@@ -565,7 +604,7 @@ hz_hub_store_update_consult (HzHubStore         *self,
       goto fail;
     }
   seq = insert_event (self, c->id, actor, kind, payload, error);
-  if (seq == 0 || !exec (self, "COMMIT", error))
+  if (seq == 0 || !insert_idempotent (self, idem, error) || !commit (self, idem, error))
     goto fail;
   return seq;
 
@@ -611,6 +650,20 @@ hz_hub_store_list_consults (HzHubStore      *self,
       return NULL;
     }
   return g_steal_pointer (&result);
+}
+
+GPtrArray *
+hz_hub_store_consults_in_state (HzHubStore     *self,
+                                HzConsultState  state)
+{
+  GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) hz_hub_consult_free);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " CONSULT_COLUMNS " FROM consults WHERE state = ?",
+                                NULL, hz_consult_state_to_string (state));
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (result, read_consult (stmt));
+  sqlite3_finalize (stmt);
+  return result;
 }
 
 GPtrArray *
@@ -696,6 +749,7 @@ hz_hub_store_add_attachment (HzHubStore *self,
                              const char *filename,
                              GBytes     *data,
                              const char *actor,
+                             const HzHubIdempotent *idem,
                              GError    **error)
 {
   g_autofree char *payload = NULL;
@@ -717,7 +771,8 @@ hz_hub_store_add_attachment (HzHubStore *self,
     goto fail;
   payload = g_strdup_printf ("{\"sha256\":\"%s\",\"size\":%" G_GSIZE_FORMAT "}", sha256, size);
   if (insert_event (self, consult_id, actor, "attachment.added", payload, error) == 0 ||
-      !exec (self, "COMMIT", error))
+      !insert_idempotent (self, idem, error) ||
+      !commit (self, idem, error))
     goto fail;
   return TRUE;
 
@@ -764,18 +819,4 @@ hz_hub_store_idempotent_get (HzHubStore *self,
     }
   sqlite3_finalize (stmt);
   return found;
-}
-
-void
-hz_hub_store_idempotent_put (HzHubStore *self,
-                             const char *user_id,
-                             const char *key,
-                             guint       status,
-                             const char *body)
-{
-  g_autofree char *status_text = g_strdup_printf ("%u", status);
-  g_autofree char *now = int_text (g_get_real_time ());
-
-  run (self, prepare (self, "INSERT OR IGNORE INTO idempotency VALUES (?, ?, CAST (? AS INTEGER), ?, CAST (? AS INTEGER))",
-                      NULL, user_id, key, status_text, body, now), NULL);
 }

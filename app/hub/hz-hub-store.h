@@ -23,6 +23,16 @@ typedef enum {
   HZ_HUB_BOX_OUTGOING,   /* sent by the user */
 } HzHubBox;
 
+/* The answer kept for a client's Idempotency-Key. It is written in the
+ * same transaction as the action it answers, so a crash can never leave
+ * an action done without its answer (a retry would act twice). */
+typedef struct {
+  const char *user_id;
+  const char *key;
+  guint       status;
+  const char *body;
+} HzHubIdempotent;
+
 #define HZ_TYPE_HUB_STORE (hz_hub_store_get_type ())
 G_DECLARE_FINAL_TYPE (HzHubStore, hz_hub_store, HZ, HUB_STORE, GObject)
 
@@ -70,6 +80,7 @@ void          hz_hub_store_delete_token    (HzHubStore       *self,
 gint64        hz_hub_store_create_consult  (HzHubStore       *self,
                                             const HzHubConsult *consult,
                                             const char       *bundle,
+                                            const HzHubIdempotent *idem,
                                             GError          **error);
 HzHubConsult *hz_hub_store_get_consult     (HzHubStore       *self,
                                             const char       *consult_id,
@@ -80,12 +91,15 @@ gint64        hz_hub_store_update_consult  (HzHubStore       *self,
                                             const char       *actor,
                                             const char       *kind,
                                             const char       *payload,
+                                            const HzHubIdempotent *idem,
                                             GError          **error);
 GPtrArray    *hz_hub_store_list_consults   (HzHubStore       *self,
                                             const HzHubUser  *user,
                                             HzHubBox          box,
                                             gint              state,
                                             GError          **error);
+GPtrArray    *hz_hub_store_consults_in_state (HzHubStore     *self,
+                                            HzConsultState    state);
 GPtrArray    *hz_hub_store_due_for_expiry  (HzHubStore       *self,
                                             gint64            now_us);
 char         *hz_hub_store_get_bundle      (HzHubStore       *self,
@@ -110,6 +124,7 @@ gboolean      hz_hub_store_add_attachment  (HzHubStore       *self,
                                             const char       *filename,
                                             GBytes           *data,
                                             const char       *actor,
+                                            const HzHubIdempotent *idem,
                                             GError          **error);
 GBytes       *hz_hub_store_get_attachment  (HzHubStore       *self,
                                             const char       *consult_id,
@@ -121,10 +136,5 @@ gboolean      hz_hub_store_idempotent_get  (HzHubStore       *self,
                                             const char       *key,
                                             guint            *status,
                                             char            **body);
-void          hz_hub_store_idempotent_put  (HzHubStore       *self,
-                                            const char       *user_id,
-                                            const char       *key,
-                                            guint             status,
-                                            const char       *body);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include "hz-hub-demo.h"
 #include "hz-hub-server.h"
@@ -35,6 +36,20 @@ drain_main_context (guint max_ms)
     g_source_remove (id);
 }
 
+/* One descriptor per client socket: thousands of sessions need more than
+ * the usual soft limit of 1024, so take what the hard limit allows. */
+static void
+raise_file_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
+
 /* The demo data: next to the sources when run from the build tree. */
 static char *
 find_demo_dir (void)
@@ -63,12 +78,18 @@ main (int   argc,
   g_autofree char *data_dir = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *check_config = NULL;
   gboolean demo = FALSE;
+  gint demo_users = 0;
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file, "Configuration file (key-file format)", "FILE" },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address and port to listen on (port 0: any free port)", "ADDRESS:PORT" },
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "Where the store lives", "DIR" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Seed an empty store with the demo network and cases", NULL },
+    { "demo-users", 0, 0, G_OPTION_ARG_INT, &demo_users,
+      "With --demo: also N requesters bench.req.NNNN and N cardiologists bench.spec.NNNN (load tests)", "N" },
+    { "check-config", 0, 0, G_OPTION_ARG_FILENAME, &check_config,
+      "Check a configuration file (and its TLS files) and exit", "FILE" },
     { NULL }
   };
 
@@ -80,6 +101,22 @@ main (int   argc,
       (config_file && !hz_hub_config_load_file (config, config_file, &error)))
     {
       g_printerr ("huizhen-hub: %s\n", error->message);
+      return 2;
+    }
+  if (check_config)
+    {
+      g_autoptr(HzHubConfig) checked = hz_hub_config_new ();
+      if (!hz_hub_config_load_file (checked, check_config, &error) || !hz_hub_config_check (checked, &error))
+        {
+          g_printerr ("huizhen-hub: %s: %s\n", check_config, error->message);
+          return 1;
+        }
+      g_print ("%s: OK\n", check_config);
+      return 0;
+    }
+  if (demo_users < 0 || (demo_users > 0 && !demo))
+    {
+      g_printerr ("huizhen-hub: --demo-users needs --demo and a count of at least 0\n");
       return 2;
     }
   if (listen)
@@ -114,8 +151,14 @@ main (int   argc,
           g_printerr ("huizhen-hub: cannot seed the demo from %s: %s\n", demo_dir, error->message);
           return 1;
         }
+      if (!hz_hub_demo_add_load_users (store, (guint) demo_users, &error))
+        {
+          g_printerr ("huizhen-hub: cannot add the load-test users: %s\n", error->message);
+          return 1;
+        }
     }
 
+  raise_file_limit ();
   server = hz_hub_server_new (config, store);
   if (!hz_hub_server_listen (server, &error))
     {

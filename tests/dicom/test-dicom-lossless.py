@@ -127,6 +127,11 @@ CONVERSIONS = [
     ("j2k-gdcm", "gdcmconv", ["--j2k"]),
     ("jpeg-ls-gdcm", "gdcmconv", ["--jpegls"]),
     ("rle-gdcm", "gdcmconv", ["--rle"]),
+    # Lossless JPEG (process 14): the first-order predictor (SV1) that
+    # most archives use, every other predictor, and GDCM's encoder.
+    ("jpeg-lossless-sv1", "dcmcjpeg", ["+e1"]),
+] + [(f"jpeg-lossless-p{sv}", "dcmcjpeg", ["+el", "+sv", str(sv)]) for sv in range(2, 8)] + [
+    ("jpeg-lossless-gdcm", "gdcmconv", ["--jpeg"]),
 ]
 
 
@@ -154,30 +159,84 @@ def test_lossless(tmp):
             check_exact(f"{name}/{conv}", out, ref_ds, ref_frames, tmp, photometric)
 
 
-def test_unsupported_lossless_jpeg(tmp):
-    """libjpeg-turbo 2.1 has no lossless JPEG: a clear refusal, not garbage."""
+def test_jpeg_lossless_damage(tmp):
+    """Lossless JPEG with a point transform keeps the high bits exactly;
+    a truncated or corrupted stream is a clear error, never a crash."""
     if not shutil.which("dcmcjpeg"):
         print("SKIP lossless JPEG: dcmcjpeg is not installed")
         return
-    out = os.path.join(tmp, "ct-jpeg-lossless.dcm")
-    r = run(["dcmcjpeg", "+e1", os.path.join(DATA, "wang-jianguo", "CT0001.dcm"), out])
+    src = os.path.join(DATA, "zhang-xiaoming", "CR0001.dcm")
+    ref_ds, ref_frames = reference_frames(src)
+    out = os.path.join(tmp, "cr-jpeg-pt.dcm")
+    r = run(["dcmcjpeg", "+el", "+sv", "1", "+pt", "2", src, out])
     if r.returncode != 0:
-        fail(f"dcmcjpeg +e1 failed: {r.stderr}")
+        fail(f"dcmcjpeg +pt failed: {r.stderr}")
         return
-    r = run([CLI, "pixels", out, "--out", os.path.join(tmp, "x.raw")])
-    if r.returncode != 1 or "Lossless JPEG is not supported" not in r.stderr:
-        fail(f"lossless JPEG: expected a clear refusal, got {r.returncode}: {r.stderr}")
-    checked.append("jpeg-lossless-refused")
-    # 12-bit extended JPEG likewise (Debian's libjpeg-turbo 2.1 is 8-bit only).
-    out = os.path.join(tmp, "ct-jpeg-12bit.dcm")
-    r = run(["dcmcjpeg", "+ee", os.path.join(DATA, "wang-jianguo", "CT0001.dcm"), out])
-    if r.returncode != 0:
-        fail(f"dcmcjpeg +ee failed: {r.stderr}")
+    meta, raw, err = decode(out, 1, tmp)
+    if err:
+        fail(f"point transform: {err}")
+    else:
+        got = np.frombuffer(raw, dtype=ref_frames[0].dtype).reshape(ref_frames[0].shape)
+        if not np.array_equal(got, (ref_frames[0] >> 2) << 2):
+            fail("point transform: values differ from the original with its two low bits cleared")
+        else:
+            checked.append("jpeg-lossless point transform")
+    # Damage: the encapsulated frame cut short, and bytes overwritten.
+    ds = pydicom.dcmread(out)
+    from pydicom.encaps import decode_data_sequence, encapsulate
+    frame = decode_data_sequence(ds.PixelData)[0]
+    dht = frame.index(b"\xff\xc4")
+    no_dht = frame[:dht] + frame[dht + 2 + int.from_bytes(frame[dht + 2:dht + 4], "big"):]
+    for label, broken in (("truncated", frame[: len(frame) // 3]),
+                          ("corrupted", frame[:600] + bytes(range(256)) * 4 + frame[1624:]),
+                          ("no huffman table", no_dht)):
+        ds.PixelData = encapsulate([broken])
+        path = os.path.join(tmp, f"jpeg-lossless-{label.replace(' ', '-')}.dcm")
+        ds.save_as(path)
+        r = run([CLI, "pixels", path, "--out", os.path.join(tmp, "x.raw")])
+        if r.returncode != 1 or "lossless JPEG" not in r.stderr:
+            fail(f"lossless JPEG {label}: expected a clear error, got {r.returncode}: {r.stderr[:200]}")
+        else:
+            checked.append(f"jpeg-lossless {label} refused")
+
+
+def test_jpeg_12bit(tmp):
+    """12-bit extended JPEG (lossy) against dcmtk's own decoder: our float
+    IDCT and IJG's integer one may differ by a unit; a progressive 12-bit
+    frame is refused clearly."""
+    if not shutil.which("dcmcjpeg") or not shutil.which("dcmdjpeg"):
+        print("SKIP 12-bit JPEG: dcmtk is not installed")
         return
-    r = run([CLI, "pixels", out, "--out", os.path.join(tmp, "x.raw")])
-    if r.returncode != 1 or "12-bit JPEG is not supported" not in r.stderr:
-        fail(f"12-bit JPEG: expected a clear refusal, got {r.returncode}: {r.stderr}")
-    checked.append("jpeg-12bit-refused")
+    sources = {"ct": os.path.join(DATA, "wang-jianguo", "CT0001.dcm"),
+               "ct-implicit": os.path.join(DATA, "wang-jianguo", "CT0002.dcm"),
+               "cr": os.path.join(DATA, "zhang-xiaoming", "CR0001.dcm")}
+    for name, src in sources.items():
+        out = os.path.join(tmp, f"{name}-jpeg-12bit.dcm")
+        ref_path = os.path.join(tmp, f"{name}-jpeg-12bit-ref.dcm")
+        r = run(["dcmcjpeg", "+ee", src, out])
+        if r.returncode != 0 or run(["dcmdjpeg", out, ref_path]).returncode != 0:
+            fail(f"{name}: dcmcjpeg/dcmdjpeg failed: {r.stderr}")
+            continue
+        ref_ds, ref_frames = reference_frames(ref_path)
+        meta, raw, err = decode(out, 1, tmp)
+        if err:
+            fail(f"12-bit JPEG {name}: {err}")
+            continue
+        got = np.frombuffer(raw, dtype=ref_frames[0].dtype).reshape(ref_frames[0].shape).astype(int)
+        diff = np.abs(got - ref_frames[0].astype(int))
+        print(f"12-bit JPEG {name}: max difference from dcmdjpeg {diff.max()}, mean {diff.mean():.4f}")
+        if diff.max() > 2 or diff.mean() > 0.1:
+            fail(f"12-bit JPEG {name}: max difference {diff.max()}, mean {diff.mean():.4f}")
+        else:
+            checked.append(f"jpeg-12bit {name}")
+    out = os.path.join(tmp, "ct-jpeg-12bit-progressive.dcm")
+    if run(["dcmcjpeg", "+ep", sources["ct"], out]).returncode == 0:
+        r = run([CLI, "pixels", out, "--out", os.path.join(tmp, "x.raw")])
+        # Progressive is a retired transfer syntax: refused before any decoding.
+        if r.returncode != 1 or "cannot be decoded" not in r.stderr:
+            fail(f"progressive 12-bit JPEG: expected a clear refusal, got {r.returncode}: {r.stderr}")
+        else:
+            checked.append("jpeg-12bit progressive refused")
 
 
 def test_jpeg_baseline(tmp):
@@ -320,13 +379,85 @@ def test_info_and_errors(tmp):
     checked.append("info and errors")
 
 
+def make_palette(path, bits, signed, tmp):
+    """A PALETTE COLOR image made from a CT slice: 8-bit indices, or
+    signed 16-bit ones, through a table that starts above the smallest
+    index (so clamping to the first entry is exercised)."""
+    ds = pydicom.dcmread(os.path.join(DATA, "wang-jianguo", "CT0002.dcm"))
+    ct = ds.pixel_array.astype(np.int32)
+    n_entries, first = (200, 20) if not signed else (4096, -1024)
+    if signed:
+        idx = np.clip(ct - 1024, -2000, 3500).astype("<i2")
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 1
+    else:
+        idx = (ct * 255 // max(1, ct.max())).astype("u1")
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
+    rng = np.random.default_rng(7)
+    maxv = 255 if bits == 8 else 65535
+    tables = [rng.integers(0, maxv + 1, n_entries) for _ in range(3)]
+    ds.PhotometricInterpretation = "PALETTE COLOR"
+    ds.SamplesPerPixel = 1
+    for name in ("RescaleSlope", "RescaleIntercept", "WindowCenter", "WindowWidth"):
+        if name in ds:
+            delattr(ds, name)
+    desc_first = first & 0xFFFF
+    for c, table in enumerate(tables):
+        # (0028,1101+c) descriptor, US here as in most files; (0028,1201+c) data.
+        ds.add_new(0x00281101 + c, "US", [n_entries, desc_first, bits])
+        data = table.astype("u1" if bits == 8 else "<u2").tobytes()
+        ds.add_new(0x00281201 + c, "OW", data)
+    ds.PixelData = idx.tobytes()
+    # The 16-bit tables go out in explicit VR, the 8-bit one in implicit VR
+    # (as CT0002 is), where the reader needs the dictionary's VRs.
+    if bits == 16:
+        ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds.is_implicit_VR = False
+    ds.save_as(path, write_like_original=False)
+    # The reference: the table lookup written out independently of pydicom
+    # (whose apply_color_lut has had bugs with signed first values).
+    entry = np.clip(idx.astype(np.int64) - first, 0, n_entries - 1)
+    return np.stack([t[entry] for t in tables], axis=-1).astype("u1" if bits == 8 else "<u2")
+
+
+def test_palette(tmp):
+    for bits, signed in ((8, False), (16, False), (16, True)):
+        path = os.path.join(tmp, f"palette-{bits}-{int(signed)}.dcm")
+        want = make_palette(path, bits, signed, tmp)
+        meta, raw, err = decode(path, 1, tmp)
+        label = f"palette {bits}-bit table, {'signed' if signed else 'unsigned'} indices"
+        if err:
+            fail(f"{label}: {err}")
+            continue
+        if meta["samples_per_pixel"] != 3 or meta["photometric_interpretation"] != "RGB" \
+                or meta["bits_allocated"] != bits:
+            fail(f"{label}: {meta}")
+            continue
+        got = np.frombuffer(raw, dtype=want.dtype).reshape(want.shape)
+        if not np.array_equal(got, want):
+            fail(f"{label}: {int((got != want).sum())} samples differ from the table lookup")
+            continue
+        checked.append(label)
+    # A table shorter than its descriptor is a clear error, not a crash.
+    ds = pydicom.dcmread(os.path.join(tmp, "palette-8-0.dcm"))
+    ds.GreenPaletteColorLookupTableData = ds.GreenPaletteColorLookupTableData[:10]
+    short = os.path.join(tmp, "palette-short.dcm")
+    ds.save_as(short, write_like_original=False)
+    meta, raw, err = decode(short, 1, tmp)
+    if err is None or "shorter" not in err:
+        fail(f"short palette table: {err!r}")
+    else:
+        checked.append("short palette table refused")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_lossless(tmp)
-        test_unsupported_lossless_jpeg(tmp)
+        test_jpeg_lossless_damage(tmp)
+        test_jpeg_12bit(tmp)
         test_jpeg_baseline(tmp)
         test_render(tmp)
         test_info_and_errors(tmp)
+        test_palette(tmp)
     for c in checked:
         print("ok", c)
     if failures:

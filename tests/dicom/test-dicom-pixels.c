@@ -300,7 +300,7 @@ test_refusals (void)
     { &huge, HZ_DICOM_ERROR_TOO_LARGE },
     { &odd_bits, HZ_DICOM_ERROR_UNSUPPORTED },
     { &stored_over, HZ_DICOM_ERROR_UNSUPPORTED },
-    { &palette, HZ_DICOM_ERROR_UNSUPPORTED },
+    { &palette, HZ_DICOM_ERROR_MISSING },      /* a palette image without its tables */
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(HzDicomImage) image = NULL;

@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 
 #include "hz-hub-harness.h"
+#include "hz-signed-opinion.h"
 #include "hz-test-utils.h"
 
 /* A hub must not outlive a test that crashed: meson would wait for it. */
@@ -20,10 +21,25 @@ HzHub *
 hz_hub_start (const char *config_text,
               const char *data_dir)
 {
+  return hz_hub_start_full (config_text, data_dir, NULL, NULL);
+}
+
+/**
+ * hz_hub_start_full:
+ * @env: (nullable): NAME=VALUE strings added to the hub's environment
+ * @args: (nullable): more command-line arguments
+ */
+HzHub *
+hz_hub_start_full (const char         *config_text,
+                   const char         *data_dir,
+                   const char * const *env,
+                   const char * const *args)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *line = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   HzHub *hub = g_new0 (HzHub, 1);
   const char *binary = g_getenv ("HUIZHEN_HUB");
 
@@ -33,9 +49,23 @@ hz_hub_start (const char *config_text,
   g_assert_true (g_file_set_contents (hub->config, config_text ? config_text : "", -1, NULL));
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  hub->process = g_subprocess_launcher_spawn (launcher, &error, binary, "--demo",
-                                              "--listen", "127.0.0.1:0", "--data-dir", hub->data_dir,
-                                              "--config", hub->config, NULL);
+  for (; env && *env; env++)
+    {
+      g_auto(GStrv) pair = g_strsplit (*env, "=", 2);
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1] ? pair[1] : "", TRUE);
+    }
+  g_ptr_array_add (argv, (char *) binary);
+  g_ptr_array_add (argv, (char *) "--demo");
+  g_ptr_array_add (argv, (char *) "--listen");
+  g_ptr_array_add (argv, (char *) "127.0.0.1:0");
+  g_ptr_array_add (argv, (char *) "--data-dir");
+  g_ptr_array_add (argv, hub->data_dir);
+  g_ptr_array_add (argv, (char *) "--config");
+  g_ptr_array_add (argv, hub->config);
+  for (; args && *args; args++)
+    g_ptr_array_add (argv, (char *) *args);
+  g_ptr_array_add (argv, NULL);
+  hub->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hub->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -69,6 +99,14 @@ hz_hub_free (HzHub *hub)
   g_free (hub);
 }
 
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
 JsonNode *
 hz_hub_call_raw (HzHub      *hub,
                  const char *token,
@@ -82,6 +120,7 @@ hz_hub_call_raw (HzHub      *hub,
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   gsize len;
   const char *data;
@@ -94,7 +133,12 @@ hz_hub_call_raw (HzHub      *hub,
     }
   if (body)
     soup_message_set_request_body_from_bytes (msg, content_type, body);
-  reply = soup_session_send_and_read (hub->session, msg, NULL, &error);
+  /* asynchronously, iterating the default context: the hub may live in
+   * this very process (test-hub-inprocess) and must answer meanwhile */
+  soup_session_send_and_read_async (hub->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reply = soup_session_send_and_read_finish (hub->session, result, &error);
   g_assert_no_error (error);
   *status = soup_message_get_status (msg);
   data = g_bytes_get_data (reply, &len);
@@ -187,14 +231,13 @@ HzWs *
 hz_ws_connect (HzHub      *hub,
                const char *token)
 {
-  g_autofree char *uri = g_strconcat (hub->url, "api/v1/ws", NULL);
+  /* http → ws, https → wss */
+  g_autofree char *uri = g_strconcat ("ws", hub->url + strlen ("http"), "api/v1/ws", NULL);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   HzWs *ws = g_new0 (HzWs, 1);
 
-  uri[0] = 'w'; uri[1] = 's';  /* http → ws */
-  memmove (uri + 2, uri + 4, strlen (uri + 4) + 1);
   msg = soup_message_new ("GET", uri);
   if (token)
     {
@@ -283,4 +326,32 @@ hz_ws_free (HzWs *ws)
   g_object_unref (ws->conn);
   g_queue_clear_full (&ws->messages, (GDestroyNotify) json_node_unref);
   g_free (ws);
+}
+
+char *
+hz_hub_signed_report (HzHub      *hub,
+                      const char *token,
+                      const char *author,
+                      const char *consult_id)
+{
+  g_autoptr(HzSigningKey) key = hz_signing_key_generate (NULL);
+  g_autofree char *pub = hz_signing_key_dup_public_key_base64 (key);
+  g_autofree char *put = g_strdup_printf ("{\"public_key\":\"%s\"}", pub);
+  g_autoptr(HzOpinion) opinion = hz_opinion_new ();
+  g_autoptr(HzSignedOpinion) signed_op = NULL;
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) reply = NULL;
+  JsonObject *o = json_object_new ();
+  guint status = 0;
+
+  reply = hz_hub_call (hub, token, "PUT", "me/key", put, &status);
+  g_assert_cmpuint (status, ==, 200);
+  hz_opinion_set_findings (opinion, "ST 段压低");
+  hz_opinion_add_diagnosis (opinion, "I20.0", "不稳定型心绞痛");
+  hz_opinion_set_referral (opinion, HZ_REFERRAL_REFER, HZ_REFERRAL_URGENCY_URGENT, NULL);
+  signed_op = hz_signed_opinion_sign (opinion, consult_id, author, key, NULL, NULL);
+  json_object_set_member (o, "opinion", hz_signed_opinion_content_to_node (signed_op));
+  json_object_set_member (o, "signature", hz_signed_opinion_signature_to_node (signed_op));
+  json_node_take_object (root, o);
+  return json_to_string (root, FALSE);
 }

@@ -17,6 +17,10 @@ typedef struct {
 
 HzHub      *hz_hub_start     (const char *config_text,
                               const char *data_dir);
+HzHub      *hz_hub_start_full (const char *config_text,
+                              const char *data_dir,
+                              const char * const *env,
+                              const char * const *args);
 void        hz_hub_kill      (HzHub      *hub,
                               gboolean    hard);
 void        hz_hub_free      (HzHub      *hub);
@@ -56,6 +60,14 @@ JsonNode   *hz_ws_next       (HzWs       *ws,
 gboolean    hz_ws_wait_closed (HzWs      *ws,
                               guint       timeout_ms);
 void        hz_ws_free       (HzWs       *ws);
+
+/* A `report` action body: a sample opinion signed with a fresh key that
+ * is first registered for the token's user (the hub refuses unsigned
+ * opinions; tests/opinion covers the signature checks themselves). */
+char       *hz_hub_signed_report (HzHub      *hub,
+                                  const char *token,
+                                  const char *author,
+                                  const char *consult_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HzHub, hz_hub_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HzWs, hz_ws_free)

@@ -69,33 +69,6 @@ status_of (HzHub      *hub,
   return status;
 }
 
-/* A report body signed with a fresh key registered for the token's user
- * (the hub refuses unsigned opinions; tests/opinion covers the checks). */
-static char *
-signed_report (HzHub      *hub,
-               const char *token,
-               const char *author,
-               const char *consult_id)
-{
-  g_autoptr(HzSigningKey) key = hz_signing_key_generate (NULL);
-  g_autofree char *pub = hz_signing_key_dup_public_key_base64 (key);
-  g_autofree char *put = g_strdup_printf ("{\"public_key\":\"%s\"}", pub);
-  g_autoptr(HzOpinion) opinion = hz_opinion_new ();
-  g_autoptr(HzSignedOpinion) signed_op = NULL;
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-  JsonObject *o = json_object_new ();
-
-  g_assert_cmpuint (status_of (hub, token, "PUT", "me/key", put), ==, 200);
-  hz_opinion_set_findings (opinion, "ST 段压低");
-  hz_opinion_add_diagnosis (opinion, "I20.0", "不稳定型心绞痛");
-  hz_opinion_set_referral (opinion, HZ_REFERRAL_REFER, HZ_REFERRAL_URGENCY_URGENT, NULL);
-  signed_op = hz_signed_opinion_sign (opinion, consult_id, author, key, NULL, NULL);
-  json_object_set_member (o, "opinion", hz_signed_opinion_content_to_node (signed_op));
-  json_object_set_member (o, "signature", hz_signed_opinion_signature_to_node (signed_op));
-  json_node_take_object (root, o);
-  return json_to_string (root, FALSE);
-}
-
 static void
 test_login (void)
 {
@@ -153,7 +126,7 @@ test_workflow (void)
   g_assert_cmpuint (act (hub, zhou, id, "start_session", NULL, NULL), ==, 200);
   g_assert_cmpuint (act (hub, chen, id, "end_session", NULL, NULL), ==, 200);
   g_assert_cmpuint (act (hub, zhou, id, "report", "{\"opinion\":{\"findings\":\"x\"}}", NULL), ==, 403);
-  report = signed_report (hub, chen, "dr.chen", id);
+  report = hz_hub_signed_report (hub, chen, "dr.chen", id);
   g_assert_cmpuint (act (hub, chen, id, "report", report, &state), ==, 200);
   g_assert_cmpstr (state, ==, "reported");
   g_clear_pointer (&state, g_free);
@@ -367,6 +340,89 @@ test_relay (void)
   g_assert_null (hz_ws_next (a, "signal", 200));  /* nor does the sender hear itself */
 }
 
+/* The next presence message about @user, or NULL. */
+static JsonNode *
+next_presence (HzWs       *ws,
+               const char *user,
+               guint       timeout_ms)
+{
+  for (;;)
+    {
+      JsonNode *p = hz_ws_next (ws, "presence", timeout_ms);
+      if (p == NULL || g_strcmp0 (hz_json_str (p, "user"), user) == 0)
+        return p;
+      json_node_unref (p);
+    }
+}
+
+static const char *
+directory_presence (JsonNode   *directory,
+                    const char *user)
+{
+  JsonArray *users = json_object_get_array_member (json_node_get_object (directory), "users");
+
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    if (g_strcmp0 (hz_json_str (json_array_get_element (users, i), "id"), user) == 0)
+      return hz_json_str (json_array_get_element (users, i), "presence");
+  return NULL;
+}
+
+static void
+expect_presence (HzHub      *hub,
+                 HzWs       *watcher,
+                 const char *token,
+                 const char *user,
+                 const char *status)
+{
+  g_autoptr(JsonNode) pushed = next_presence (watcher, user, 3000);
+  g_autoptr(JsonNode) directory = NULL;
+  guint code = 0;
+
+  g_assert_nonnull (pushed);
+  g_assert_cmpstr (hz_json_str (pushed, "status"), ==, status);
+  directory = hz_hub_call (hub, token, "GET", "directory", NULL, &code);
+  g_assert_cmpuint (code, ==, 200);
+  g_assert_cmpstr (directory_presence (directory, user), ==, status);
+}
+
+/* Busy while in a consult in session, set and cleared by the hub; a
+ * choice made meanwhile does not override it, and counts again after. */
+static void
+test_presence_busy (void)
+{
+  g_autoptr(HzHub) hub = hz_hub_start (TEST_CONFIG, NULL);
+  g_autofree char *zhou = hz_hub_login (hub, "dr.zhou");
+  g_autofree char *chen = hz_hub_login (hub, "dr.chen");
+  g_autofree char *sun = hz_hub_login (hub, "dr.sun");
+  g_autoptr(HzWs) watcher = hz_ws_connect (hub, sun);
+  g_autoptr(HzWs) a = NULL;
+  g_autoptr(HzWs) b = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(JsonNode) none = NULL;
+
+  a = hz_ws_connect (hub, zhou);
+  expect_presence (hub, watcher, sun, "dr.zhou", "available");
+  b = hz_ws_connect (hub, chen);
+  expect_presence (hub, watcher, sun, "dr.chen", "available");
+  hz_ws_send (b, "{\"type\":\"presence\",\"status\":\"away\"}");
+  expect_presence (hub, watcher, sun, "dr.chen", "away");
+
+  id = accepted_consult (hub, zhou, chen);
+  g_assert_cmpuint (act (hub, zhou, id, "start_session", NULL, NULL), ==, 200);
+  expect_presence (hub, watcher, sun, "dr.zhou", "busy");
+  expect_presence (hub, watcher, sun, "dr.chen", "busy");
+
+  /* choosing "available" during the call changes nothing others see */
+  hz_ws_send (a, "{\"type\":\"presence\",\"status\":\"available\"}");
+  expect_presence (hub, watcher, sun, "dr.zhou", "busy");
+
+  g_assert_cmpuint (act (hub, chen, id, "end_session", NULL, NULL), ==, 200);
+  expect_presence (hub, watcher, sun, "dr.zhou", "available");
+  expect_presence (hub, watcher, sun, "dr.chen", "away");  /* back to their own choice */
+  none = next_presence (watcher, "dr.sun", 200);
+  g_assert_null (none);  /* the onlooker's own presence did not move */
+}
+
 static void
 test_reconnect_catch_up (void)
 {
@@ -528,6 +584,106 @@ test_idempotency (void)
   g_assert_cmpuint (n_consults (list), ==, 4);
 }
 
+/* POST with an Idempotency-Key; the status, or 0 when the hub died
+ * before answering. */
+static guint
+post_keyed (HzHub      *hub,
+            const char *token,
+            const char *path,
+            const char *key,
+            const char *body,
+            gboolean   *replayed,
+            char      **id)
+{
+  g_autofree char *uri = g_strconcat (hub->url, "api/v1/", path, NULL);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  reply = soup_session_send_and_read (hub->session, msg, NULL, &error);
+  if (reply == NULL)
+    return 0;
+  if (replayed)
+    *replayed = g_strcmp0 (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                         "Idempotent-Replay"), "true") == 0;
+  if (id && json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL))
+    *id = g_strdup (hz_json_str (json_parser_get_root (parser), "id"));
+  return soup_message_get_status (msg);
+}
+
+static HzHub *
+start_crashing (const char *dir)
+{
+  static const char * const env[] = { "HUIZHEN_HUB_TEST_CRASH_AFTER_COMMIT=1", NULL };
+
+  return hz_hub_start_full (TEST_CONFIG, dir, env, NULL);
+}
+
+/* The hub dies right after committing an action, before answering: the
+ * client's retry with the same key must get the answer, not act twice
+ * (a second consult, or a refusal to accept what it already accepted). */
+static void
+test_idempotency_crash (void)
+{
+  g_autoptr(HzHub) hub = start_crashing (NULL);
+  g_autofree char *dir = g_strdup (hub->data_dir);
+  g_autofree char *zhou = hz_hub_login (hub, "dr.zhou");
+  g_autofree char *chen = hz_hub_login (hub, "dr.chen");
+  g_autofree char *body = g_strdup_printf (NEW_REQUEST, "routine");
+  g_autofree char *id = NULL;
+  g_autofree char *again_id = NULL;
+  g_autofree char *accept = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) consult = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  g_autofree char *events_path = NULL;
+  gboolean replayed = FALSE;
+  guint status = 0, i, n_accepts = 0;
+  JsonArray *array;
+
+  /* the first create commits, then the hub dies without answering */
+  g_assert_cmpuint (post_keyed (hub, zhou, "consults", "crash-key-1", body, NULL, NULL), ==, 0);
+  g_assert_nonnull (hub->process);
+  g_assert_true (g_subprocess_wait (hub->process, NULL, NULL));
+  g_assert_cmpint (g_subprocess_get_exit_status (hub->process), ==, 99);
+  g_clear_pointer (&hub, hz_hub_free);
+
+  hub = start_crashing (dir);
+  g_assert_cmpuint (post_keyed (hub, zhou, "consults", "crash-key-1", body, &replayed, &id), ==, 201);
+  g_assert_true (replayed);
+  g_assert_nonnull (id);
+  list = hz_hub_call (hub, zhou, "GET", "consults?box=outgoing", NULL, &status);
+  g_assert_cmpuint (n_consults (list), ==, 4);  /* three demo cases and this one, once */
+
+  /* the same for a workflow action */
+  accept = g_strdup_printf ("consults/%s/actions/accept", id);
+  g_assert_cmpuint (post_keyed (hub, chen, accept, "crash-key-2", "{}", NULL, NULL), ==, 0);
+  g_clear_pointer (&hub, hz_hub_free);
+  hub = hz_hub_start (TEST_CONFIG, dir);
+  replayed = FALSE;
+  g_assert_cmpuint (post_keyed (hub, chen, accept, "crash-key-2", "{}", &replayed, &again_id), ==, 200);
+  g_assert_true (replayed);
+  g_assert_cmpstr (again_id, ==, id);
+  events_path = g_strdup_printf ("consults/%s/events", id);
+  events = hz_hub_call (hub, chen, "GET", events_path, NULL, &status);
+  array = json_object_get_array_member (json_node_get_object (events), "events");
+  for (i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (hz_json_str (json_array_get_element (array, i), "payload.action"), "accept") == 0)
+      n_accepts++;
+  g_assert_cmpuint (n_accepts, ==, 1);
+
+  /* a new key is a new request, judged afresh: accepting twice is illegal */
+  status = post_keyed (hub, chen, accept, "crash-key-3", "{}", &replayed, NULL);
+  g_assert_cmpuint (status, >=, 400);
+  g_assert_false (replayed);
+}
+
 static void
 test_turn_credentials (void)
 {
@@ -568,11 +724,13 @@ main (int   argc,
   g_test_add_func ("/hub/bad-input", test_bad_input);
   g_test_add_func ("/hub/attachments", test_attachments);
   g_test_add_func ("/hub/relay", test_relay);
+  g_test_add_func ("/hub/presence-busy", test_presence_busy);
   g_test_add_func ("/hub/reconnect-catch-up", test_reconnect_catch_up);
   g_test_add_func ("/hub/ws-refusals", test_ws_refusals);
   g_test_add_func ("/hub/expiry", test_expiry);
   g_test_add_func ("/hub/kill-9", test_kill9);
   g_test_add_func ("/hub/idempotency", test_idempotency);
+  g_test_add_func ("/hub/idempotency-crash", test_idempotency_crash);
   g_test_add_func ("/hub/large-bundle", test_large_bundle);
   g_test_add_func ("/hub/turn-credentials", test_turn_credentials);
   return g_test_run ();

@@ -1,7 +1,8 @@
 /* hz-dicom-codecs-jpeg.c: JPEG baseline and extended (8-bit) frames via
  * libjpeg-turbo. Debian's libjpeg-turbo 2.1 is built for 8-bit samples
- * only, so 12-bit extended and lossless JPEG are refused with a clear
- * error rather than decoded wrongly. */
+ * only: 12-bit extended and lossless JPEG frames go to decoders of our
+ * own (hz-dicom-codecs-jpeg12.c, hz-dicom-codecs-jpeg-lossless.c), and
+ * what neither handles is refused with a clear error. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -33,11 +34,12 @@ on_output_message (j_common_ptr cinfo)
   /* Warnings about corrupt data: the frame is still shown, as other viewers do. */
 }
 
-/* The SOF marker's process and precision, read before libjpeg sees the
- * stream, so that a 12-bit or lossless frame gets "not supported" rather
- * than a codec error that reads like corruption. */
-static gboolean
-check_frame_header (const guint8 *data, gsize length, GError **error)
+/* The SOF marker and precision, read before libjpeg sees the stream:
+ * lossless and 12-bit frames go to our own decoders, and anything else
+ * libjpeg cannot take gets "not supported" rather than a codec error that
+ * reads like corruption. 0 when there is no frame header to find. */
+static guint8
+find_frame_header (const guint8 *data, gsize length, guint *precision)
 {
   gsize pos = 2;
 
@@ -47,7 +49,7 @@ check_frame_header (const guint8 *data, gsize length, GError **error)
       gsize segment;
 
       if (data[pos] != 0xff)
-        return TRUE;  /* let libjpeg report the damage */
+        return 0;  /* let libjpeg report the damage */
       marker = data[pos + 1];
       if (marker == 0xff)
         {
@@ -57,23 +59,12 @@ check_frame_header (const guint8 *data, gsize length, GError **error)
       segment = ((gsize) data[pos + 2] << 8) | data[pos + 3];
       if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
         {
-          if (marker == 0xc3 || marker == 0xc7 || marker == 0xcb || marker == 0xcf)
-            {
-              g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_UNSUPPORTED,
-                           _("Lossless JPEG is not supported by this build’s libjpeg"));
-              return FALSE;
-            }
-          if (pos + 4 < length && data[pos + 4] != 8)
-            {
-              g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_UNSUPPORTED,
-                           _("%d-bit JPEG is not supported by this build’s libjpeg"), data[pos + 4]);
-              return FALSE;
-            }
-          return TRUE;
+          *precision = pos + 4 < length ? data[pos + 4] : 0;
+          return marker;
         }
       pos += 2 + segment;
     }
-  return TRUE;
+  return 0;
 }
 
 gboolean
@@ -88,6 +79,8 @@ _hz_dicom_decode_jpeg (const guint8        *data,
   /* volatile: these change between setjmp and a possible longjmp. */
   JSAMPLE *volatile row = NULL;
   gsize stride;
+  guint precision = 0;
+  guint8 marker;
 
   if (length == 0 || length > G_MAXULONG)
     {
@@ -95,8 +88,18 @@ _hz_dicom_decode_jpeg (const guint8        *data,
       return FALSE;
     }
 
-  if (!check_frame_header (data, length, error))
-    return FALSE;
+  marker = find_frame_header (data, length, &precision);
+  /* Lossless frames sometimes sit under a lossy transfer syntax. */
+  if (marker == 0xc3)
+    return _hz_dicom_decode_jpeg_lossless (data, length, layout, out, error);
+  if ((marker == 0xc0 || marker == 0xc1) && precision == 12)
+    return _hz_dicom_decode_jpeg12 (data, length, layout, out, error);
+  if (marker != 0 && precision != 8)
+    {
+      g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_UNSUPPORTED,
+                   _("%d-bit JPEG of this kind is not supported"), (int) precision);
+      return FALSE;
+    }
 
   cinfo.err = jpeg_std_error (&err.pub);
   err.pub.error_exit = on_error_exit;

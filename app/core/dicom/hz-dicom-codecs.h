@@ -22,6 +22,10 @@ gboolean _hz_dicom_decode_rle    (const guint8 *data, gsize length, const HzDico
                                   guint32 *out, GError **error);
 gboolean _hz_dicom_decode_jpeg   (const guint8 *data, gsize length, const HzDicomLayout *layout,
                                   guint32 *out, GError **error);
+gboolean _hz_dicom_decode_jpeg_lossless (const guint8 *data, gsize length, const HzDicomLayout *layout,
+                                         guint32 *out, GError **error);
+gboolean _hz_dicom_decode_jpeg12 (const guint8 *data, gsize length, const HzDicomLayout *layout,
+                                  guint32 *out, GError **error);
 gboolean _hz_dicom_decode_j2k    (const guint8 *data, gsize length, const HzDicomLayout *layout,
                                   guint32 *out, GError **error);
 gboolean _hz_dicom_decode_jpegls (const guint8 *data, gsize length, const HzDicomLayout *layout,

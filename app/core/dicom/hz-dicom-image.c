@@ -12,6 +12,7 @@
 #include "hz-dicom-codecs.h"
 #include "hz-dicom-dataset-private.h"
 #include "hz-dicom-image.h"
+#include "hz-dicom-palette.h"
 
 #define TAG_SAMPLES     HZ_DICOM_TAG (0x0028, 0x0002)
 #define TAG_PHOTOMETRIC HZ_DICOM_TAG (0x0028, 0x0004)
@@ -35,6 +36,7 @@ typedef enum {
   SYNTAX_NATIVE,
   SYNTAX_RLE,
   SYNTAX_JPEG,
+  SYNTAX_JPEG_LOSSLESS,
   SYNTAX_J2K,
   SYNTAX_JPEGLS,
 } Syntax;
@@ -53,6 +55,7 @@ struct _HzDicomImage
   double          slope;
   double          intercept;
   GArray         *windows;   /* HzDicomWindow */
+  HzDicomPalette *palette;   /* PALETTE COLOR only */
 };
 
 G_DEFINE_FINAL_TYPE (HzDicomImage, hz_dicom_image, G_TYPE_OBJECT)
@@ -65,6 +68,7 @@ hz_dicom_image_finalize (GObject *object)
   g_clear_object (&self->dataset);
   g_clear_pointer (&self->photometric, g_free);
   g_clear_pointer (&self->windows, g_array_unref);
+  g_clear_pointer (&self->palette, _hz_dicom_palette_free);
 
   G_OBJECT_CLASS (hz_dicom_image_parent_class)->finalize (object);
 }
@@ -113,12 +117,7 @@ pick_syntax (HzDicomImage *self, GError **error)
   else if (g_strcmp0 (ts, HZ_DICOM_TS_JPEG_BASELINE) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_JPEG_EXTENDED) == 0)
     self->syntax = SYNTAX_JPEG;
   else if (g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LOSSLESS) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LOSSLESS_SV1) == 0)
-    {
-      /* libjpeg-turbo decodes lossless JPEG only from version 3.0. */
-      g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_UNSUPPORTED,
-                   _("Lossless JPEG is not supported by this build’s libjpeg"));
-      return FALSE;
-    }
+    self->syntax = SYNTAX_JPEG_LOSSLESS;
   else if (g_strcmp0 (ts, HZ_DICOM_TS_J2K_LOSSLESS) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_J2K) == 0)
     self->syntax = SYNTAX_J2K;
   else if (g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LS_LOSSLESS) == 0 || g_strcmp0 (ts, HZ_DICOM_TS_JPEG_LS_NEAR) == 0)
@@ -190,7 +189,8 @@ hz_dicom_image_new (HzDicomDataset  *dataset,
   self->photometric = hz_dicom_dataset_get_string (dataset, TAG_PHOTOMETRIC);
   if (self->photometric == NULL)
     self->photometric = g_strdup (samples == 1 ? "MONOCHROME2" : "RGB");
-  if (samples == 1 ? !(g_str_equal (self->photometric, "MONOCHROME1") || g_str_equal (self->photometric, "MONOCHROME2"))
+  if (samples == 1 ? !(g_str_equal (self->photometric, "MONOCHROME1") || g_str_equal (self->photometric, "MONOCHROME2")
+                       || g_str_equal (self->photometric, "PALETTE COLOR"))
                    : !(g_str_equal (self->photometric, "RGB") || g_str_has_prefix (self->photometric, "YBR_")))
     {
       g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_UNSUPPORTED,
@@ -199,7 +199,8 @@ hz_dicom_image_new (HzDicomDataset  *dataset,
       return NULL;
     }
 
-  frame_values = (guint64) rows * (guint64) columns * (guint64) samples;
+  /* A palette image decodes to three samples per stored one. */
+  frame_values = (guint64) rows * (guint64) columns * (guint64) (samples == 1 && g_str_equal (self->photometric, "PALETTE COLOR") ? 3 : samples);
   if (frame_values * (guint64) (alloc / 8) > HZ_DICOM_MAX_FRAME_BYTES
       || frame_values * sizeof (gint32) > HZ_DICOM_MAX_FRAME_BYTES)
     {
@@ -224,6 +225,12 @@ hz_dicom_image_new (HzDicomDataset  *dataset,
   if (!hz_dicom_dataset_get_double (dataset, TAG_INTERCEPT, 0, &self->intercept))
     self->intercept = 0;
   read_windows (self);
+  if (g_str_equal (self->photometric, "PALETTE COLOR"))
+    {
+      self->palette = _hz_dicom_palette_new (dataset, rep == 1, error);
+      if (self->palette == NULL)
+        return NULL;
+    }
 
   if (!pick_syntax (self, error))
     return NULL;
@@ -506,6 +513,30 @@ missing:
   return NULL;
 }
 
+/* The indices through the palette: the frame becomes RGB with the
+ * palette's bit depth, which is what a viewer and pydicom show. */
+static HzDicomFrame *
+palette_frame (HzDicomImage *self, HzDicomFrame *frame_in, const gint32 *indices,
+               gsize pixels, GError **error)
+{
+  g_autoptr(HzDicomFrame) frame = frame_in;
+  guint bits = _hz_dicom_palette_bits (self->palette);
+
+  frame->values = g_try_new (gint32, pixels * 3);
+  if (frame->values == NULL)
+    {
+      g_set_error (error, HZ_DICOM_ERROR, HZ_DICOM_ERROR_TOO_LARGE, _("Not enough memory for the frame"));
+      return NULL;
+    }
+  _hz_dicom_palette_apply (self->palette, indices, pixels, frame->values);
+  frame->samples_per_pixel = 3;
+  frame->bits_allocated = bits;
+  frame->bits_stored = bits;
+  frame->is_signed = FALSE;
+  frame->photometric = g_strdup ("RGB");
+  return g_steal_pointer (&frame);
+}
+
 HzDicomFrame *
 hz_dicom_image_decode_frame (HzDicomImage  *self,
                              guint          index,
@@ -567,6 +598,9 @@ hz_dicom_image_decode_frame (HzDicomImage  *self,
           ok = _hz_dicom_decode_jpeg (data, len, l, values, error);
           colour_converted = TRUE;  /* libjpeg converts YCbCr itself */
           break;
+        case SYNTAX_JPEG_LOSSLESS:
+          ok = _hz_dicom_decode_jpeg_lossless (data, len, l, values, error);
+          break;
         case SYNTAX_J2K:
           ok = _hz_dicom_decode_j2k (data, len, l, values, error);
           colour_converted = TRUE;  /* OpenJPEG undoes the ICT/RCT */
@@ -589,6 +623,8 @@ hz_dicom_image_decode_frame (HzDicomImage  *self,
   frame = g_new0 (HzDicomFrame, 1);
   frame->rows = l->rows;
   frame->columns = l->columns;
+  if (self->palette != NULL)
+    return palette_frame (self, g_steal_pointer (&frame), (gint32 *) values, pixels, error);
   frame->samples_per_pixel = l->samples;
   frame->bits_allocated = l->bits_allocated;
   frame->bits_stored = l->bits_stored;

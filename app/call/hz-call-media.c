@@ -1,0 +1,843 @@
+/* hz-call-media.c: HzCall's GStreamer pipeline: sources and encoders into
+ * webrtcbin, decoders out of it, the data channel, statistics.
+ *
+ * webrtcbin calls back from its own threads; everything that touches the
+ * call's state is handed to the call's main context with _hz_call_invoke.
+ * Streaming threads only take self->lock to update counters and the
+ * newest decoded picture. */
+#include "config.h"
+
+#include <string.h>
+
+#include <gst/app/gstappsink.h>
+#include <gst/sdp/sdp.h>
+#include <gst/video/video.h>
+
+#include "hz-call-private.h"
+
+#define TWCC_URI "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
+#define VIDEO_PT 96
+#define AUDIO_PT 111
+
+static const struct {
+  const char *element;
+  const char *package;
+} required_plugins[] = {
+  { "webrtcbin", "gstreamer1.0-plugins-bad" },
+  { "nicesrc", "gstreamer1.0-nice" },
+  { "dtlsdec", "gstreamer1.0-plugins-bad" },
+  { "vp8enc", "gstreamer1.0-plugins-good" },
+  { "vp8dec", "gstreamer1.0-plugins-good" },
+  { "rtpvp8pay", "gstreamer1.0-plugins-good" },
+  { "opusenc", "gstreamer1.0-plugins-base" },
+  { "opusdec", "gstreamer1.0-plugins-base" },
+  { "rtpopuspay", "gstreamer1.0-plugins-good" },
+  { "videoconvert", "gstreamer1.0-plugins-base" },
+  { "appsink", "gstreamer1.0-plugins-base" },
+  { "valve", "gstreamer1.0-plugins-base" },
+};
+
+/* Says which Debian package is missing, for the UI to show. */
+gboolean
+hz_call_check_plugins (GError **error)
+{
+  gst_init (NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (required_plugins); i++)
+    {
+      g_autoptr(GstElementFactory) f = gst_element_factory_find (required_plugins[i].element);
+
+      if (f == NULL)
+        {
+          g_set_error (error, HZ_CALL_ERROR, HZ_CALL_ERROR_MISSING_PLUGIN,
+                       "GStreamer element %s is missing (install %s)",
+                       required_plugins[i].element, required_plugins[i].package);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gpointer
+prewarm_thread (gpointer data)
+{
+  /* The dtls elements share one generated certificate per process, made
+   * when the first one is created (about 300 ms of RSA key generation on
+   * these machines). Making one now, off the main thread, takes that out
+   * of the first call's set-up. */
+  GstElement *dec = gst_element_factory_make ("dtlsdec", NULL);
+  g_autofree char *pem = NULL;
+
+  if (dec)
+    {
+      g_object_get (dec, "pem", &pem, NULL);
+      gst_object_unref (dec);
+    }
+  return NULL;
+}
+
+/* Call once at start-up; returns at once. */
+void
+hz_call_prewarm (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      gst_init (NULL, NULL);
+      g_thread_unref (g_thread_new ("hz-call-prewarm", prewarm_thread, NULL));
+      g_once_init_leave (&once, 1);
+    }
+}
+
+/* ---- sources ---- */
+
+static char *
+video_source_description (HzCall     *self,
+                          const char *spec)
+{
+  /* A trailing bare caps string is refused by gst_parse_bin_from_description. */
+  g_autofree char *caps = g_strdup_printf ("capsfilter caps=\"video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1\"",
+                                           self->width, self->height, self->fps);
+
+  if (g_str_equal (spec, "test") || g_str_equal (spec, "test:ball"))
+    return g_strdup_printf ("videotestsrc is-live=true pattern=ball ! %s", caps);
+  if (g_str_equal (spec, "test:zone-plate"))
+    return g_strdup_printf ("videotestsrc is-live=true pattern=zone-plate kx2=20 ky2=20 kt=1 ! %s", caps);
+  if (g_str_has_prefix (spec, "v4l2:"))
+    {
+      g_autofree char *device = g_strescape (spec + 5, NULL);
+      return g_strdup_printf ("v4l2src device=\"%s\" ! videoconvert ! videoscale ! videorate ! %s", device, caps);
+    }
+  if (g_str_equal (spec, "pipewire"))
+    return g_strdup_printf ("pipewiresrc ! videoconvert ! videoscale ! videorate ! %s", caps);
+  if (g_str_equal (spec, "auto"))
+    {
+      g_autoptr(GstElementFactory) pw = gst_element_factory_find ("pipewiresrc");
+      return g_strdup_printf ("%s ! videoconvert ! videoscale ! videorate ! %s",
+                              pw ? "pipewiresrc" : "v4l2src", caps);
+    }
+  return NULL;
+}
+
+static char *
+audio_source_description (const char *spec)
+{
+  const char *caps = "capsfilter caps=\"audio/x-raw,rate=48000,channels=1\"";
+
+  if (g_str_equal (spec, "test"))
+    return g_strdup_printf ("audiotestsrc is-live=true wave=sine freq=440 volume=0.1 ! audioconvert ! %s", caps);
+  if (g_str_equal (spec, "pulse") || g_str_equal (spec, "auto"))
+    return g_strdup_printf ("pulsesrc ! audioconvert ! audioresample ! %s", caps);
+  return NULL;
+}
+
+static GstElement *
+make_source (HzCall     *self,
+             gboolean    video,
+             const char *spec,
+             GError    **error)
+{
+  g_autofree char *desc = video ? video_source_description (self, spec) : audio_source_description (spec);
+  GstElement *bin;
+
+  if (desc == NULL)
+    {
+      g_set_error (error, HZ_CALL_ERROR, HZ_CALL_ERROR_INVALID, "unknown %s source “%s”",
+                   video ? "video" : "audio", spec);
+      return NULL;
+    }
+  bin = gst_parse_bin_from_description (desc, TRUE, error);
+  if (bin == NULL)
+    g_prefix_error (error, "cannot make the %s source: ", video ? "video" : "audio");
+  return bin;
+}
+
+/* ---- counting probes ---- */
+
+static GstPadProbeReturn
+count_out_cb (GstPad          *pad,
+              GstPadProbeInfo *info,
+              gpointer         user_data)
+{
+  HzCall *self = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  g_mutex_lock (&self->lock);
+  self->bytes_out += gst_buffer_get_size (buffer);
+  g_mutex_unlock (&self->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+count_in_cb (GstPad          *pad,
+             GstPadProbeInfo *info,
+             gpointer         user_data)
+{
+  HzCall *self = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  g_mutex_lock (&self->lock);
+  self->bytes_in += gst_buffer_get_size (buffer);
+  self->last_media_us = g_get_monotonic_time ();
+  g_mutex_unlock (&self->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+count_audio_cb (GstPad          *pad,
+                GstPadProbeInfo *info,
+                gpointer         user_data)
+{
+  HzCall *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  self->audio_buffers++;
+  g_mutex_unlock (&self->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* ---- sending branches ---- */
+
+static gboolean
+link_to_webrtc (HzCall     *self,
+                GstElement *last,
+                GstCaps    *caps,
+                GError    **error)
+{
+  GstPadTemplate *templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self->webrtc), "sink_%u");
+  g_autoptr(GstPad) sink = gst_element_request_pad (self->webrtc, templ, NULL, caps);
+  g_autoptr(GstPad) src = gst_element_get_static_pad (last, "src");
+  g_autoptr(GstWebRTCRTPTransceiver) trans = NULL;
+
+  if (sink == NULL || gst_pad_link (src, sink) != GST_PAD_LINK_OK)
+    {
+      g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED, "cannot link a stream into webrtcbin");
+      return FALSE;
+    }
+  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, count_out_cb, self, NULL);
+  g_object_get (sink, "transceiver", &trans, NULL);
+  /* The same caps (with the TWCC extmap) on both sides: the answerer's
+   * transceivers exist before the offer comes, so its answer keeps the
+   * extension (see ../shared/MACHINE.md). NACK asks for lost packets. */
+  g_object_set (trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+                "codec-preferences", caps, "do-nack", TRUE, NULL);
+  return TRUE;
+}
+
+static GstElement *
+add_parsed (HzCall     *self,
+            const char *desc,
+            GError    **error)
+{
+  GstElement *bin = gst_parse_bin_from_description (desc, TRUE, error);
+
+  if (bin)
+    gst_bin_add (GST_BIN (self->pipeline), bin);
+  return bin;
+}
+
+static guint
+start_bitrate (HzCall *self)
+{
+  guint pixels = self->width * self->height;
+
+  /* Enough for a talking head at the size asked; the estimator (when it
+   * has figures) moves it. */
+  return pixels >= 1280 * 720 ? 1500 : pixels >= 640 * 480 ? 800 : 400;
+}
+
+static gboolean
+build_video_send (HzCall  *self,
+                  GError **error)
+{
+  g_autofree char *desc = NULL;
+  g_autoptr(GstCaps) caps = NULL;
+  GstElement *chain;
+
+  self->video_src = make_source (self, TRUE, self->video_spec, error);
+  if (self->video_src == NULL)
+    return FALSE;
+  gst_bin_add (GST_BIN (self->pipeline), self->video_src);
+
+  self->target_kbps = start_bitrate (self);
+  /* deadline=1 (realtime), cpu-used: speed over density, no lookahead,
+   * keyframes only when asked for or every 10 s, error resilience so a
+   * loss damages one frame, not the rest of the GOP. */
+  desc = g_strdup_printf ("%s%s valve name=valve ! queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream "
+                          "! vp8enc name=venc deadline=1 cpu-used=8 threads=2 end-usage=cbr target-bitrate=%u "
+                          "lag-in-frames=0 keyframe-max-dist=%u error-resilient=default undershoot=95 "
+                          "buffer-size=300 buffer-initial-size=200 buffer-optimal-size=250 max-quantizer=56 "
+                          "! rtpvp8pay mtu=1200 picture-id-mode=15-bit",
+                          self->local_video_filter ? self->local_video_filter : "",
+                          self->local_video_filter ? " !" : "",
+                          self->target_kbps * 1000, self->fps * 10);
+  chain = add_parsed (self, desc, error);
+  if (chain == NULL)
+    return FALSE;
+  self->video_queue = chain;
+  self->video_valve = gst_bin_get_by_name (GST_BIN (chain), "valve");
+  gst_object_unref (self->video_valve);  /* the bin keeps it */
+  self->vp8enc = gst_bin_get_by_name (GST_BIN (chain), "venc");
+  gst_object_unref (self->vp8enc);
+  g_object_set (self->video_valve, "drop", self->camera_off, NULL);
+  if (!gst_element_link (self->video_src, chain))
+    {
+      g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED, "cannot link the video source");
+      return FALSE;
+    }
+  caps = gst_caps_from_string ("application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96,"
+                               "rtcp-fb-nack=(boolean)true,rtcp-fb-nack-pli=(boolean)true,"
+                               "rtcp-fb-ccm-fir=(boolean)true,rtcp-fb-transport-cc=(boolean)true,"
+                               "extmap-1=(string)" TWCC_URI);
+  return link_to_webrtc (self, chain, caps, error);
+}
+
+static gboolean
+build_audio_send (HzCall  *self,
+                  GError **error)
+{
+  g_autoptr(GstCaps) caps = NULL;
+  GstElement *chain;
+
+  self->audio_src = make_source (self, FALSE, self->audio_spec, error);
+  if (self->audio_src == NULL)
+    return FALSE;
+  gst_bin_add (GST_BIN (self->pipeline), self->audio_src);
+  /* In-band FEC and DTX: audio survives loss better than video and is
+   * what a consult cannot do without. */
+  chain = add_parsed (self, "volume name=vol ! queue max-size-time=200000000 leaky=downstream "
+                      "! opusenc bitrate=32000 frame-size=20 inband-fec=true packet-loss-percentage=10 "
+                      "audio-type=voice ! rtpopuspay", error);
+  if (chain == NULL)
+    return FALSE;
+  self->audio_queue = chain;
+  self->volume = gst_bin_get_by_name (GST_BIN (chain), "vol");
+  gst_object_unref (self->volume);
+  g_object_set (self->volume, "mute", self->muted, NULL);
+  if (!gst_element_link (self->audio_src, chain))
+    {
+      g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED, "cannot link the audio source");
+      return FALSE;
+    }
+  caps = gst_caps_from_string ("application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111,"
+                               "rtcp-fb-transport-cc=(boolean)true,extmap-1=(string)" TWCC_URI);
+  return link_to_webrtc (self, chain, caps, error);
+}
+
+static void
+add_recvonly (HzCall     *self,
+              const char *caps_text)
+{
+  g_autoptr(GstCaps) caps = gst_caps_from_string (caps_text);
+  GstWebRTCRTPTransceiver *trans = NULL;
+
+  g_signal_emit_by_name (self->webrtc, "add-transceiver",
+                         GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
+  g_clear_object (&trans);
+}
+
+/* ---- receiving ---- */
+
+typedef struct {
+  GstBuffer  *buffer;
+  GstMapInfo  map;
+} MappedBuffer;
+
+static void
+mapped_buffer_free (gpointer data)
+{
+  MappedBuffer *m = data;
+
+  gst_buffer_unmap (m->buffer, &m->map);
+  gst_buffer_unref (m->buffer);
+  g_free (m);
+}
+
+static gboolean
+deliver_frame_cb (gpointer user_data)
+{
+  HzCall *self = user_data;
+  g_autoptr(GstSample) sample = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(HzVideoFrame) frame = NULL;
+  GstVideoInfo info;
+  GstVideoMeta *meta;
+  MappedBuffer *m;
+  GstBuffer *buffer;
+
+  g_mutex_lock (&self->lock);
+  sample = g_steal_pointer (&self->newest_sample);
+  self->frame_queued = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (sample == NULL || self->state == HZ_CALL_STATE_ENDED ||
+      !gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
+    return G_SOURCE_REMOVE;
+  buffer = gst_sample_get_buffer (sample);
+  m = g_new0 (MappedBuffer, 1);
+  m->buffer = gst_buffer_ref (buffer);
+  if (!gst_buffer_map (m->buffer, &m->map, GST_MAP_READ))
+    {
+      gst_buffer_unref (m->buffer);
+      g_free (m);
+      return G_SOURCE_REMOVE;
+    }
+  meta = gst_buffer_get_video_meta (buffer);
+  /* No copy: the GBytes is the mapped buffer, unmapped when it goes. */
+  bytes = g_bytes_new_with_free_func (m->map.data, m->map.size, mapped_buffer_free, m);
+  frame = hz_video_frame_new (bytes, GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
+                              meta ? (gsize) meta->stride[0] : (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&info, 0));
+  if (GST_BUFFER_PTS_IS_VALID (buffer))
+    frame->pts_us = GST_BUFFER_PTS (buffer) / GST_USECOND;
+  _hz_call_emit_frame (self, frame);
+  return G_SOURCE_REMOVE;
+}
+
+static GstFlowReturn
+new_sample_cb (GstAppSink *sink,
+               gpointer    user_data)
+{
+  HzCall *self = user_data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+  gboolean queue_it;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  g_mutex_lock (&self->lock);
+  /* Only the newest picture goes to the main context; one not yet
+   * delivered is replaced. */
+  if (self->newest_sample)
+    gst_sample_unref (self->newest_sample);
+  self->newest_sample = sample;
+  self->frames++;
+  self->last_media_us = g_get_monotonic_time ();
+  queue_it = !self->frame_queued;
+  self->frame_queued = TRUE;
+  {
+    GstStructure *s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+    gst_structure_get_int (s, "width", &self->frame_width);
+    gst_structure_get_int (s, "height", &self->frame_height);
+  }
+  g_mutex_unlock (&self->lock);
+  if (queue_it)
+    _hz_call_invoke (self, deliver_frame_cb, self, NULL);
+  return GST_FLOW_OK;
+}
+
+static void
+on_pad_added (GstElement *webrtc,
+              GstPad     *pad,
+              gpointer    user_data)
+{
+  HzCall *self = user_data;
+  g_autoptr(GstCaps) caps = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *desc = NULL;
+  g_autoptr(GstPad) sink = NULL;
+  const char *media;
+  GstElement *bin;
+  gboolean video;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  caps = gst_pad_get_current_caps (pad);
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
+  video = g_strcmp0 (media, "video") == 0;
+  if (video)
+    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=0 max-size-bytes=0 ! rtpvp8depay ! vp8dec threads=2 "
+                            "! %s%s videoconvert ! video/x-raw,format=BGRA "
+                            "! appsink name=sink max-buffers=2 drop=true sync=false",
+                            self->remote_video_filter ? self->remote_video_filter : "",
+                            self->remote_video_filter ? " !" : "");
+  else
+    desc = g_strdup_printf ("queue ! rtpopusdepay ! opusdec name=adec plc=true ! audioconvert ! audioresample ! %s",
+                            self->audio_playback ? "autoaudiosink" : "fakesink sync=false async=false");
+  bin = gst_parse_bin_from_description (desc, TRUE, &error);
+  if (bin == NULL)
+    {
+      g_warning ("call %s: cannot decode %s: %s", self->call_id, media, error->message);
+      return;
+    }
+  gst_bin_add (GST_BIN (self->pipeline), bin);
+  if (video)
+    {
+      g_autoptr(GstElement) appsink = gst_bin_get_by_name (GST_BIN (bin), "sink");
+      GstAppSinkCallbacks callbacks = { .new_sample = new_sample_cb };
+
+      gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, self, NULL);
+    }
+  else
+    {
+      g_autoptr(GstElement) dec = gst_bin_get_by_name (GST_BIN (bin), "adec");
+      g_autoptr(GstPad) src = gst_element_get_static_pad (dec, "src");
+
+      gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, count_audio_cb, self, NULL);
+    }
+  gst_element_sync_state_with_parent (bin);
+  sink = gst_element_get_static_pad (bin, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_in_cb, self, NULL);
+  if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    g_warning ("call %s: cannot link the %s decoder", self->call_id, media);
+}
+
+/* ---- data channel ---- */
+
+typedef struct {
+  HzCall *self;
+  char   *text;
+} TextJob;
+
+static void
+text_job_free (gpointer data)
+{
+  TextJob *job = data;
+  g_free (job->text);
+  g_free (job);
+}
+
+static gboolean
+data_in_cb (gpointer user_data)
+{
+  TextJob *job = user_data;
+
+  if (job->self->state != HZ_CALL_STATE_ENDED)
+    _hz_call_emit_data (job->self, job->text);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_channel_message (GstWebRTCDataChannel *channel,
+                    const char           *text,
+                    gpointer              user_data)
+{
+  HzCall *self = user_data;
+  TextJob *job = g_new0 (TextJob, 1);
+
+  job->self = self;
+  job->text = g_strdup (text);
+  _hz_call_invoke (self, data_in_cb, job, text_job_free);
+}
+
+static gboolean
+flush_outgoing (gpointer user_data)
+{
+  HzCall *self = user_data;
+  GstWebRTCDataChannelState ready = GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED;
+  char *text;
+
+  if (self->channel == NULL)
+    return G_SOURCE_REMOVE;
+  g_object_get (self->channel, "ready-state", &ready, NULL);
+  if (ready != GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
+    return G_SOURCE_REMOVE;
+  while ((text = g_queue_pop_head (&self->outgoing_data)))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!gst_webrtc_data_channel_send_string_full (self->channel, text, &error))
+        g_warning ("call %s: data channel: %s", self->call_id, error->message);
+      g_free (text);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_channel_open (GstWebRTCDataChannel *channel,
+                 gpointer              user_data)
+{
+  _hz_call_invoke (user_data, flush_outgoing, user_data, NULL);
+}
+
+static void
+connect_channel (HzCall               *self,
+                 GstWebRTCDataChannel *channel)
+{
+  g_signal_connect (channel, "on-message-string", G_CALLBACK (on_channel_message), self);
+  g_signal_connect (channel, "on-open", G_CALLBACK (on_channel_open), self);
+}
+
+static void
+adopt_channel (HzCall               *self,
+               GstWebRTCDataChannel *channel)
+{
+  if (self->channel)
+    g_signal_handlers_disconnect_by_data (self->channel, self);
+  g_set_object (&self->channel, channel);
+  /* It may have opened already. */
+  _hz_call_invoke (self, flush_outgoing, self, NULL);
+}
+
+typedef struct {
+  HzCall               *self;
+  GstWebRTCDataChannel *channel;
+} ChannelJob;
+
+static void
+channel_job_free (gpointer data)
+{
+  ChannelJob *job = data;
+  g_object_unref (job->channel);
+  g_free (job);
+}
+
+static gboolean
+adopt_channel_cb (gpointer data)
+{
+  ChannelJob *job = data;
+
+  if (job->self->pipeline != NULL)
+    adopt_channel (job->self, job->channel);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_data_channel (GstElement           *webrtc,
+                 GstWebRTCDataChannel *channel,
+                 gpointer              user_data)
+{
+  ChannelJob *job = g_new0 (ChannelJob, 1);
+
+  job->self = user_data;
+  job->channel = g_object_ref (channel);
+  /* Connect at once, here, so no early message is missed; adopt later. */
+  connect_channel (user_data, channel);
+  _hz_call_invoke (user_data, adopt_channel_cb, job, channel_job_free);
+}
+
+gboolean
+_hz_call_media_send_data (HzCall     *self,
+                          const char *text,
+                          GError    **error)
+{
+  g_queue_push_tail (&self->outgoing_data, g_strdup (text));
+  flush_outgoing (self);
+  return TRUE;
+}
+
+/* ---- the pipeline ---- */
+
+static GstBusSyncReply
+bus_sync_cb (GstBus     *bus,
+             GstMessage *message,
+             gpointer    user_data)
+{
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT)
+    g_signal_emit (user_data, _hz_call_pipeline_message_signal (), 0, message);
+  return GST_BUS_PASS;
+}
+
+static gboolean
+bus_watch_cb (GstBus     *bus,
+              GstMessage *message,
+              gpointer    user_data)
+{
+  HzCall *self = user_data;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *debug = NULL;
+
+      gst_message_parse_error (message, &error, &debug);
+      g_warning ("call %s: %s: %s (%s)", self->call_id, GST_OBJECT_NAME (message->src),
+                 error->message, debug ? debug : "");
+      if (self->pipeline)
+        GST_DEBUG_BIN_TO_DOT_FILE_WITH_TS (GST_BIN (self->pipeline), GST_DEBUG_GRAPH_SHOW_ALL, "hz-call-error");
+      _hz_call_end (self, HZ_CALL_END_MEDIA_ERROR, error->message, TRUE);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+configure_ice (HzCall *self)
+{
+  g_autoptr(GstWebRTCICE) agent = NULL;
+
+  if (self->relay_only)
+    g_object_set (self->webrtc, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
+  for (guint i = 0; self->ice_servers && self->ice_servers[i]; i++)
+    {
+      const char *uri = self->ice_servers[i];
+      gboolean ok = FALSE;
+
+      if (g_str_has_prefix (uri, "stun://"))
+        g_object_set (self->webrtc, "stun-server", uri, NULL);
+      else if (g_str_has_prefix (uri, "turn://") || g_str_has_prefix (uri, "turns://"))
+        {
+          g_signal_emit_by_name (self->webrtc, "add-turn-server", uri, &ok);
+          if (!ok)
+            g_warning ("call %s: webrtcbin refused a TURN server", self->call_id);
+        }
+    }
+  g_object_get (self->webrtc, "ice-agent", &agent, NULL);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "agent"))
+    {
+      g_autoptr(GObject) nice = NULL;
+
+      /* No UPnP port mapping: a clinic's router rarely offers it, TURN is
+       * the way through, and libnice's UPnP thread (gupnp-igd) only adds
+       * start-up work and leaks its sockets at exit. */
+      g_object_get (agent, "agent", &nice, NULL);
+      if (nice && g_object_class_find_property (G_OBJECT_GET_CLASS (nice), "upnp"))
+        g_object_set (nice, "upnp", FALSE, NULL);
+    }
+  /* libnice never gathers 127.0.0.1 by itself, and in a namespace with only
+   * lo it gathers nothing at all (../shared/MACHINE.md). */
+  if (self->loopback)
+    {
+      gboolean ok = FALSE;
+
+      g_signal_emit_by_name (agent, "add-local-ip-address", "127.0.0.1", &ok);
+    }
+}
+
+gboolean
+_hz_call_media_build (HzCall  *self,
+                      GError **error)
+{
+  g_autoptr(GstBus) bus = NULL;
+  GSource *watch;
+
+  if (!hz_call_check_plugins (error))
+    return FALSE;
+  hz_call_prewarm ();
+  self->pipeline = gst_pipeline_new ("hz-call");
+  self->webrtc = gst_element_factory_make ("webrtcbin", "webrtc");
+  g_object_set (self->webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE,
+                "latency", self->latency_ms, NULL);
+  gst_bin_add (GST_BIN (self->pipeline), self->webrtc);
+  configure_ice (self);
+
+  if (g_str_equal (self->video_spec, "none"))
+    add_recvonly (self, "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96");
+  else if (!build_video_send (self, error))
+    goto fail;
+  if (g_str_equal (self->audio_spec, "none"))
+    add_recvonly (self, "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111");
+  else if (!build_audio_send (self, error))
+    goto fail;
+
+  g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (on_pad_added), self);
+  g_signal_connect (self->webrtc, "on-data-channel", G_CALLBACK (on_data_channel), self);
+  _hz_call_webrtc_connect (self);
+
+  bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  gst_bus_set_sync_handler (bus, bus_sync_cb, self, NULL);
+  watch = gst_bus_create_watch (bus);
+  g_source_set_callback (watch, (GSourceFunc) bus_watch_cb, self, NULL);
+  g_source_attach (watch, self->context);
+  self->bus_watch = watch;
+
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED,
+                           "the camera or microphone could not be started");
+      goto fail;
+    }
+  if (!self->is_caller)
+    {
+      /* The offerer makes the channel: reliable and ordered (the defaults). */
+      GstWebRTCDataChannel *channel = NULL;
+
+      g_signal_emit_by_name (self->webrtc, "create-data-channel", "hz", NULL, &channel);
+      if (channel)
+        {
+          connect_channel (self, channel);
+          adopt_channel (self, channel);
+          g_object_unref (channel);
+        }
+    }
+  return TRUE;
+
+fail:
+  _hz_call_media_stop (self);
+  return FALSE;
+}
+
+void
+_hz_call_media_stop (HzCall *self)
+{
+  g_autoptr(GstBus) bus = NULL;
+
+  if (self->pipeline == NULL)
+    return;
+  if (self->channel)
+    {
+      g_signal_handlers_disconnect_by_data (self->channel, self);
+      g_clear_object (&self->channel);
+    }
+  gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  if (self->bus_watch)
+    {
+      g_source_destroy (self->bus_watch);
+      g_clear_pointer (&self->bus_watch, g_source_unref);
+    }
+  g_signal_handlers_disconnect_by_data (self->webrtc, self);
+  self->webrtc = NULL;
+  self->video_src = self->video_queue = self->audio_src = self->audio_queue = NULL;
+  self->volume = self->video_valve = self->vp8enc = NULL;
+  g_clear_pointer (&self->pipeline, gst_object_unref);
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->newest_sample, gst_sample_unref);
+  g_mutex_unlock (&self->lock);
+  g_ptr_array_set_size (self->pending_candidates, 0);
+}
+
+/* Device switch during a call: the new source replaces the old one in
+ * front of the same encoder chain; the stream and its SSRC stay. */
+gboolean
+_hz_call_media_replace_source (HzCall     *self,
+                               gboolean    video,
+                               const char *spec,
+                               GError    **error)
+{
+  GstElement *old = video ? self->video_src : self->audio_src;
+  GstElement *chain = video ? self->video_queue : self->audio_queue;
+  GstElement *fresh;
+
+  if (self->pipeline == NULL || old == NULL)
+    {
+      g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_BAD_STATE,
+                           "no source of that kind is running");
+      return FALSE;
+    }
+  fresh = make_source (self, video, spec, error);
+  if (fresh == NULL)
+    return FALSE;
+  gst_element_set_locked_state (old, TRUE);
+  gst_element_set_state (old, GST_STATE_NULL);
+  gst_element_unlink (old, chain);
+  gst_bin_remove (GST_BIN (self->pipeline), old);
+  gst_bin_add (GST_BIN (self->pipeline), fresh);
+  if (!gst_element_link (fresh, chain))
+    {
+      gst_bin_remove (GST_BIN (self->pipeline), fresh);
+      g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED, "cannot link the new source");
+      return FALSE;
+    }
+  gst_element_sync_state_with_parent (fresh);
+  if (video)
+    {
+      self->video_src = fresh;
+      g_free (self->video_spec);
+      self->video_spec = g_strdup (spec);
+    }
+  else
+    {
+      self->audio_src = fresh;
+      g_free (self->audio_spec);
+      self->audio_spec = g_strdup (spec);
+    }
+  return TRUE;
+}
+
+/* For tests and benchmarks: the call's pipeline, or NULL. */
+gpointer
+hz_call_get_pipeline (HzCall *self)
+{
+  g_return_val_if_fail (HZ_IS_CALL (self), NULL);
+  return self->pipeline;
+}

@@ -1,0 +1,135 @@
+/* hz-call-private.h: HzCall's instance, shared by hz-call.c (state and
+ * signaling) and hz-call-media.c (the pipeline). */
+#pragma once
+
+#include <gst/gst.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+
+#include "hz-call.h"
+
+G_BEGIN_DECLS
+
+struct _HzCall
+{
+  GObject              parent_instance;
+
+  HzCallSignaling     *signaling;
+  gulong               message_id;
+  char                *consult_id;
+  char                *call_id;
+  gboolean             is_caller;     /* sent the invite; answers the offer */
+  GMainContext        *context;       /* where every signal is emitted */
+
+  /* options, owned copies */
+  char                *video_spec;
+  char                *audio_spec;
+  gboolean             audio_playback;
+  guint                width, height, fps;
+  guint                latency_ms;
+  gboolean             loopback;
+  gboolean             relay_only;
+  GStrv                ice_servers;
+  guint                ring_timeout_ms;
+  guint                media_timeout_ms;
+  guint                connect_timeout_ms;
+  char                *local_video_filter;
+  char                *remote_video_filter;
+
+  HzCallState          state;
+  HzCallEndReason      end_reason;
+  char                *end_detail;
+  HzCallQuality        quality;
+  gboolean             muted;
+  gboolean             camera_off;
+
+  guint                ring_timeout_id;
+  guint                connect_timeout_id;
+  guint                stats_id;
+  gint64               connected_us;
+  gint64               ended_us;
+
+  /* the pipeline */
+  GstElement          *pipeline;
+  GstElement          *webrtc;
+  GstElement          *video_src;     /* replaceable source bin */
+  GstElement          *video_queue;   /* what the source links to */
+  GstElement          *audio_src;
+  GstElement          *audio_queue;
+  GstElement          *volume;
+  GstElement          *video_valve;
+  GstElement          *vp8enc;
+  GstElement          *video_caps;    /* resolution/frame-rate ladder */
+  GSource             *bus_watch;
+  GstWebRTCDataChannel *channel;
+  GQueue               outgoing_data; /* char*, sent when the channel opens */
+  gboolean             remote_described;
+  GPtrArray           *pending_candidates; /* JsonObject*, until then */
+
+  /* figures written by streaming threads, under lock */
+  GMutex               lock;
+  GstSample           *newest_sample;
+  gboolean             frame_queued;
+  guint64              bytes_in, bytes_out;
+  guint64              frames, audio_buffers;
+  gint64               last_media_us;
+  int                  frame_width, frame_height;
+
+  /* figures of the main context */
+  HzCallStats          stats;
+  guint64              prev_bytes_in, prev_bytes_out, prev_frames;
+  gint64               prev_tick_us;
+  gint64               prev_lost, prev_received;
+  guint                target_kbps;
+  guint                quality_seconds[4];
+
+  HzConsultLog        *log;
+  char                *actor;
+};
+
+/* hz-call.c */
+void     _hz_call_send          (HzCall          *self,
+                                 JsonObject      *message);
+void     _hz_call_end           (HzCall          *self,
+                                 HzCallEndReason  reason,
+                                 const char      *detail,
+                                 gboolean         tell_peer);
+void     _hz_call_set_state     (HzCall          *self,
+                                 HzCallState      state);
+void     _hz_call_invoke        (HzCall          *self,
+                                 GSourceFunc      func,
+                                 gpointer         data,
+                                 GDestroyNotify   destroy);
+void     _hz_call_emit_frame    (HzCall          *self,
+                                 HzVideoFrame    *frame);
+void     _hz_call_emit_data     (HzCall          *self,
+                                 const char      *text);
+
+/* hz-call.c, for the bus sync handler */
+guint    _hz_call_pipeline_message_signal (void);
+
+/* hz-call-webrtc.c: negotiation, ICE, statistics */
+void     _hz_call_webrtc_connect (HzCall         *self);
+
+/* hz-call-media.c */
+gboolean _hz_call_media_build   (HzCall          *self,
+                                 GError         **error);
+void     _hz_call_media_stop    (HzCall          *self);
+void     _hz_call_media_offer   (HzCall          *self);
+void     _hz_call_media_take_offer  (HzCall      *self,
+                                     const char  *sdp);
+void     _hz_call_media_take_answer (HzCall      *self,
+                                     const char  *sdp);
+void     _hz_call_media_add_candidate (HzCall    *self,
+                                       guint      mline,
+                                       const char *candidate);
+gboolean _hz_call_media_send_data (HzCall        *self,
+                                   const char    *text,
+                                   GError       **error);
+void     _hz_call_media_tick    (HzCall          *self);
+gboolean _hz_call_media_replace_source (HzCall   *self,
+                                        gboolean  video,
+                                        const char *spec,
+                                        GError  **error);
+
+G_END_DECLS

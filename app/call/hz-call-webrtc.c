@@ -1,0 +1,535 @@
+/* hz-call-webrtc.c: HzCall's negotiation (offer/answer, trickle ICE) and
+ * its once-a-second statistics, quality verdict and media watchdog. */
+#include "config.h"
+
+#include <string.h>
+
+#include <gst/sdp/sdp.h>
+
+#include "hz-call-private.h"
+
+/* What a promise callback needs: webrtcbin's threads must not read
+ * self->webrtc, which the main context clears when the call ends. */
+typedef struct {
+  HzCall     *self;
+  GstElement *webrtc;
+  char       *text;
+  gboolean    failed;
+} Job;
+
+static Job *
+job_new (HzCall *self)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->self = g_object_ref (self);
+  job->webrtc = gst_object_ref (self->webrtc);
+  return job;
+}
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_object_unref (job->self);
+  gst_object_unref (job->webrtc);
+  g_free (job->text);
+  g_free (job);
+}
+
+/* Runs in the main context, with a job of its own. */
+static void
+job_invoke (Job         *job,
+            GSourceFunc  func)
+{
+  Job *copy = g_new0 (Job, 1);
+
+  copy->self = g_object_ref (job->self);
+  copy->webrtc = gst_object_ref (job->webrtc);
+  copy->text = g_steal_pointer (&job->text);
+  copy->failed = job->failed;
+  _hz_call_invoke (job->self, func, copy, job_free);
+}
+
+static gboolean
+reply_failed (GstPromise *promise,
+              char      **why)
+{
+  const GstStructure *reply;
+  g_autoptr(GError) error = NULL;
+
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    {
+      *why = g_strdup ("no reply from webrtcbin");
+      return TRUE;
+    }
+  reply = gst_promise_get_reply (promise);
+  if (reply && gst_structure_has_field (reply, "error"))
+    {
+      gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
+      *why = g_strdup (error ? error->message : "refused");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---- sending descriptions ---- */
+
+static gboolean
+send_description_cb (gpointer data)
+{
+  Job *job = data;
+  HzCall *self = job->self;
+  g_autoptr(JsonObject) m = NULL;
+
+  if (self->state == HZ_CALL_STATE_ENDED)
+    return G_SOURCE_REMOVE;
+  if (job->failed)
+    {
+      _hz_call_end (self, HZ_CALL_END_BAD_SIGNAL, job->text, TRUE);
+      return G_SOURCE_REMOVE;
+    }
+  m = json_object_new ();
+  json_object_set_string_member (m, "kind", self->is_caller ? "answer" : "offer");
+  json_object_set_string_member (m, "sdp", job->text);
+  _hz_call_send (self, m);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+description_created_cb (GstPromise *promise,
+                        gpointer    user_data)
+{
+  Job *job = user_data;
+  const char *field = job->self->is_caller ? "answer" : "offer";
+  GstWebRTCSessionDescription *desc = NULL;
+  char *why = NULL;
+
+  if (reply_failed (promise, &why))
+    {
+      job->failed = TRUE;
+      job->text = why;
+    }
+  else
+    {
+      gst_structure_get (gst_promise_get_reply (promise), field,
+                         GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &desc, NULL);
+      if (desc == NULL)
+        {
+          job->failed = TRUE;
+          job->text = g_strdup_printf ("webrtcbin made no %s", field);
+        }
+      else
+        {
+          g_signal_emit_by_name (job->webrtc, "set-local-description", desc, NULL);
+          job->text = gst_sdp_message_as_text (desc->sdp);
+          gst_webrtc_session_description_free (desc);
+        }
+    }
+  gst_promise_unref (promise);
+  job_invoke (job, send_description_cb);
+}
+
+void
+_hz_call_media_offer (HzCall *self)
+{
+  GstPromise *promise = gst_promise_new_with_change_func (description_created_cb, job_new (self), job_free);
+
+  g_signal_emit_by_name (self->webrtc, "create-offer", NULL, promise);
+}
+
+/* ---- taking descriptions ---- */
+
+static gboolean
+bad_remote_cb (gpointer data)
+{
+  Job *job = data;
+
+  _hz_call_end (job->self, HZ_CALL_END_BAD_SIGNAL, job->text, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+remote_set_cb (GstPromise *promise,
+               gpointer    user_data)
+{
+  Job *job = user_data;
+  char *why = NULL;
+
+  if (reply_failed (promise, &why))
+    {
+      job->text = why;
+      job_invoke (job, bad_remote_cb);
+    }
+  else if (job->self->is_caller)
+    {
+      GstPromise *answer = gst_promise_new_with_change_func (description_created_cb, job_new (job->self), job_free);
+
+      g_signal_emit_by_name (job->webrtc, "create-answer", NULL, answer);
+    }
+  gst_promise_unref (promise);
+}
+
+/* Refuses what webrtcbin would choke on or silently ignore: text that is
+ * no SDP, no media, no ICE credentials or DTLS fingerprint. */
+static GstSDPMessage *
+parse_sdp (const char  *text,
+           char       **why)
+{
+  g_autoptr(GstSDPMessage) msg = NULL;
+  gboolean fingerprint, ufrag;
+
+  if (!g_str_has_prefix (text, "v=0") || strlen (text) > 60 * 1024 ||
+      gst_sdp_message_new_from_text (text, &msg) != GST_SDP_OK)
+    {
+      *why = g_strdup ("not an SDP description");
+      return NULL;
+    }
+  if (gst_sdp_message_medias_len (msg) == 0)
+    {
+      *why = g_strdup ("an SDP description without media");
+      return NULL;
+    }
+  fingerprint = gst_sdp_message_get_attribute_val (msg, "fingerprint") != NULL;
+  ufrag = gst_sdp_message_get_attribute_val (msg, "ice-ufrag") != NULL;
+  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (msg, i);
+
+      fingerprint = fingerprint || gst_sdp_media_get_attribute_val (media, "fingerprint") != NULL;
+      ufrag = ufrag || gst_sdp_media_get_attribute_val (media, "ice-ufrag") != NULL;
+    }
+  if (!fingerprint || !ufrag)
+    {
+      *why = g_strdup ("an SDP description without ICE credentials or a DTLS fingerprint");
+      return NULL;
+    }
+  return g_steal_pointer (&msg);
+}
+
+static void
+take_description (HzCall         *self,
+                  GstWebRTCSDPType type,
+                  const char     *text)
+{
+  g_autofree char *why = NULL;
+  GstSDPMessage *msg = parse_sdp (text, &why);
+  GstWebRTCSessionDescription *desc;
+  GstPromise *promise;
+
+  if (msg == NULL)
+    {
+      _hz_call_end (self, HZ_CALL_END_BAD_SIGNAL, why, TRUE);
+      return;
+    }
+  desc = gst_webrtc_session_description_new (type, msg);
+  promise = gst_promise_new_with_change_func (remote_set_cb, job_new (self), job_free);
+  g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
+  gst_webrtc_session_description_free (desc);
+
+  /* webrtcbin runs its operations in order, so candidates given from now
+   * on come after the description. */
+  self->remote_described = TRUE;
+  for (guint i = 0; i < self->pending_candidates->len; i++)
+    {
+      JsonObject *c = g_ptr_array_index (self->pending_candidates, i);
+      _hz_call_media_add_candidate (self, json_object_get_int_member (c, "mline"),
+                                    json_object_get_string_member (c, "candidate"));
+    }
+  g_ptr_array_set_size (self->pending_candidates, 0);
+}
+
+void
+_hz_call_media_take_offer (HzCall     *self,
+                           const char *sdp)
+{
+  if (self->webrtc)
+    take_description (self, GST_WEBRTC_SDP_TYPE_OFFER, sdp);
+}
+
+void
+_hz_call_media_take_answer (HzCall     *self,
+                            const char *sdp)
+{
+  if (self->webrtc)
+    take_description (self, GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
+}
+
+void
+_hz_call_media_add_candidate (HzCall     *self,
+                              guint       mline,
+                              const char *candidate)
+{
+  if (self->webrtc == NULL)
+    return;
+  /* An empty candidate marks the end of the peer's candidates. */
+  if (*candidate != '\0' && (!g_str_has_prefix (candidate, "candidate:") || strlen (candidate) > 512))
+    {
+      g_debug ("call %s: ignoring a malformed candidate", self->call_id);
+      return;
+    }
+  g_signal_emit_by_name (self->webrtc, "add-ice-candidate", mline, candidate);
+}
+
+/* ---- ICE ---- */
+
+static gboolean
+send_candidate_cb (gpointer data)
+{
+  Job *job = data;
+  g_autoptr(JsonObject) m = NULL;
+  const char *sep;
+
+  if (job->self->state == HZ_CALL_STATE_ENDED)
+    return G_SOURCE_REMOVE;
+  /* job->text is "MLINE candidate" */
+  sep = strchr (job->text, ' ');
+  m = json_object_new ();
+  json_object_set_string_member (m, "kind", "candidate");
+  json_object_set_int_member (m, "mline", g_ascii_strtoll (job->text, NULL, 10));
+  json_object_set_string_member (m, "candidate", sep ? sep + 1 : "");
+  _hz_call_send (job->self, m);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_ice_candidate (GstElement *webrtc,
+                  guint       mline,
+                  const char *candidate,
+                  gpointer    user_data)
+{
+  HzCall *self = user_data;
+  Job *job = g_new0 (Job, 1);
+
+  job->self = g_object_ref (self);
+  job->webrtc = gst_object_ref (webrtc);
+  job->text = g_strdup_printf ("%u %s", mline, candidate);
+  _hz_call_invoke (self, send_candidate_cb, job, job_free);
+}
+
+static gboolean
+ice_state_cb (gpointer data)
+{
+  Job *job = data;
+  HzCall *self = job->self;
+  GstWebRTCICEConnectionState ice = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
+
+  if (self->state == HZ_CALL_STATE_ENDED)
+    return G_SOURCE_REMOVE;
+  g_object_get (job->webrtc, "ice-connection-state", &ice, NULL);
+  switch (ice)
+    {
+    case GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED:
+    case GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED:
+      if (self->state == HZ_CALL_STATE_CONNECTING || self->state == HZ_CALL_STATE_RECONNECTING)
+        _hz_call_set_state (self, HZ_CALL_STATE_CONNECTED);
+      break;
+    case GST_WEBRTC_ICE_CONNECTION_STATE_FAILED:
+      _hz_call_end (self, HZ_CALL_END_PEER_VANISHED, "ICE failed", TRUE);
+      break;
+    case GST_WEBRTC_ICE_CONNECTION_STATE_DISCONNECTED:
+      if (self->state == HZ_CALL_STATE_CONNECTED)
+        _hz_call_set_state (self, HZ_CALL_STATE_RECONNECTING);
+      break;
+    default:
+      break;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_ice_state (GObject    *webrtc,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  HzCall *self = user_data;
+  Job *job = g_new0 (Job, 1);
+
+  job->self = g_object_ref (self);
+  job->webrtc = gst_object_ref (GST_ELEMENT (webrtc));
+  _hz_call_invoke (self, ice_state_cb, job, job_free);
+}
+
+void
+_hz_call_webrtc_connect (HzCall *self)
+{
+  g_signal_connect (self->webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), self);
+  g_signal_connect (self->webrtc, "notify::ice-connection-state", G_CALLBACK (on_ice_state), self);
+}
+
+/* ---- statistics ---- */
+
+typedef struct {
+  gint64  lost, received;
+  double  rtt_s;
+  guint   n_rtt;
+} StatsSum;
+
+static gboolean
+sum_stat (GQuark        field,
+          const GValue *value,
+          gpointer      user_data)
+{
+  StatsSum *sum = user_data;
+  const GstStructure *s;
+  GstWebRTCStatsType type;
+
+  if (!GST_VALUE_HOLDS_STRUCTURE (value))
+    return TRUE;
+  s = gst_value_get_structure (value);
+  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
+    return TRUE;
+  if (type == GST_WEBRTC_STATS_INBOUND_RTP)
+    {
+      gint64 lost = 0;
+      guint64 received = 0;
+
+      if (gst_structure_get_int64 (s, "packets-lost", &lost) && lost > 0)
+        sum->lost += lost;
+      if (gst_structure_get_uint64 (s, "packets-received", &received))
+        sum->received += received;
+    }
+  else if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
+    {
+      double rtt = 0;
+
+      if (gst_structure_get_double (s, "round-trip-time", &rtt) && rtt > 0)
+        {
+          sum->rtt_s += rtt;
+          sum->n_rtt++;
+        }
+    }
+  return TRUE;
+}
+
+typedef struct {
+  HzCall   *self;
+  StatsSum  sum;
+} StatsJob;
+
+static void
+stats_job_free (gpointer data)
+{
+  StatsJob *job = data;
+  g_object_unref (job->self);
+  g_free (job);
+}
+
+static gboolean
+stats_in_cb (gpointer data)
+{
+  StatsJob *job = data;
+  HzCall *self = job->self;
+  gint64 dlost = job->sum.lost - self->prev_lost;
+  gint64 drecv = job->sum.received - self->prev_received;
+
+  if (dlost + drecv > 0 && dlost >= 0)
+    self->stats.loss_fraction = (double) dlost / (double) (dlost + drecv);
+  self->prev_lost = job->sum.lost;
+  self->prev_received = job->sum.received;
+  if (job->sum.n_rtt > 0)
+    self->stats.rtt_ms = 1000.0 * job->sum.rtt_s / job->sum.n_rtt;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stats_reply_cb (GstPromise *promise,
+                gpointer    user_data)
+{
+  HzCall *self = user_data;
+  StatsJob *job;
+
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED || gst_promise_get_reply (promise) == NULL)
+    {
+      gst_promise_unref (promise);
+      return;
+    }
+  job = g_new0 (StatsJob, 1);
+  job->self = g_object_ref (self);
+  gst_structure_foreach (gst_promise_get_reply (promise), sum_stat, &job->sum);
+  gst_promise_unref (promise);
+  _hz_call_invoke (self, stats_in_cb, job, stats_job_free);
+}
+
+static void
+set_quality (HzCall       *self,
+             HzCallQuality quality)
+{
+  if (self->quality == quality)
+    return;
+  self->quality = quality;
+  g_object_notify (G_OBJECT (self), "quality");
+}
+
+/* Once a second from hz-call.c. */
+void
+_hz_call_media_tick (HzCall *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint64 bytes_in, bytes_out, frames, audio;
+  gint64 last_media;
+  int width, height;
+  double dt;
+
+  if (self->pipeline == NULL)
+    return;
+  g_mutex_lock (&self->lock);
+  bytes_in = self->bytes_in;
+  bytes_out = self->bytes_out;
+  frames = self->frames;
+  audio = self->audio_buffers;
+  last_media = self->last_media_us;
+  width = self->frame_width;
+  height = self->frame_height;
+  g_mutex_unlock (&self->lock);
+
+  dt = self->prev_tick_us ? (now - self->prev_tick_us) / 1e6 : 1.0;
+  if (dt <= 0)
+    dt = 1.0;
+  self->stats.recv_kbps = (bytes_in - self->prev_bytes_in) * 8.0 / 1000.0 / dt;
+  self->stats.send_kbps = (bytes_out - self->prev_bytes_out) * 8.0 / 1000.0 / dt;
+  self->stats.fps = (frames - self->prev_frames) / dt;
+  self->stats.width = width;
+  self->stats.height = height;
+  self->stats.video_frames = frames;
+  self->stats.audio_buffers = audio;
+  self->stats.target_kbps = self->target_kbps;
+  self->prev_bytes_in = bytes_in;
+  self->prev_bytes_out = bytes_out;
+  self->prev_frames = frames;
+  self->prev_tick_us = now;
+
+  /* The watchdog: ICE in 1.22 is slow to notice a peer that went away, so
+   * silence is what counts. A short gap is "reconnecting"; a long one ends
+   * the call. */
+  if (last_media != 0 && (self->state == HZ_CALL_STATE_CONNECTED ||
+                          self->state == HZ_CALL_STATE_RECONNECTING ||
+                          self->state == HZ_CALL_STATE_CONNECTING))
+    {
+      gint64 silent_ms = (now - last_media) / 1000;
+
+      if (silent_ms > (gint64) self->media_timeout_ms)
+        {
+          _hz_call_end (self, HZ_CALL_END_PEER_VANISHED, "no media from the other side", TRUE);
+          return;
+        }
+      _hz_call_set_state (self, silent_ms > 2000 ? HZ_CALL_STATE_RECONNECTING : HZ_CALL_STATE_CONNECTED);
+    }
+
+  if (self->state == HZ_CALL_STATE_RECONNECTING)
+    set_quality (self, HZ_CALL_QUALITY_RECONNECTING);
+  else if (self->stats.fps < 1 && self->stats.recv_kbps > 0)
+    set_quality (self, HZ_CALL_QUALITY_AUDIO_ONLY);
+  else if (self->stats.loss_fraction > 0.05 || self->stats.rtt_ms > 500 ||
+           (self->stats.fps > 0 && self->stats.fps < 10))
+    set_quality (self, HZ_CALL_QUALITY_POOR);
+  else
+    set_quality (self, HZ_CALL_QUALITY_GOOD);
+
+  if (self->webrtc)
+    {
+      GstPromise *promise = gst_promise_new_with_change_func (stats_reply_cb, g_object_ref (self), g_object_unref);
+      g_signal_emit_by_name (self->webrtc, "get-stats", NULL, promise);
+    }
+}

@@ -1,0 +1,498 @@
+/* hz-call-peer.c: one side of a call in a process of its own. Signs in to
+ * a hub, joins a consult's call as caller or callee, and reports on stdout
+ * as JSON lines (times are CLOCK_MONOTONIC microseconds, comparable across
+ * processes). The benchmark runs two of these; the impaired-network tests
+ * run one per network namespace. */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <gst/gst.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hz-call.h"
+#include "hz-call-hub-signaling.h"
+
+static char *opt_hub, *opt_user, *opt_password = NULL, *opt_consult, *opt_role;
+static char *opt_video = NULL, *opt_audio = NULL;
+static int opt_calls = 1, opt_duration_ms = 0, opt_gap_ms = 300, opt_width = 1280, opt_height = 720, opt_fps = 30;
+static int opt_latency = 0, opt_media_timeout = 0, opt_ring_timeout = 0;
+static gboolean opt_loopback, opt_relay_only, opt_turn, opt_stats, opt_g2g, opt_source_only;
+
+static const GOptionEntry entries[] = {
+  { "hub", 0, 0, G_OPTION_ARG_STRING, &opt_hub, "hub URL (http://127.0.0.1:PORT/)", "URL" },
+  { "user", 0, 0, G_OPTION_ARG_STRING, &opt_user, "account", "NAME" },
+  { "password", 0, 0, G_OPTION_ARG_STRING, &opt_password, "password (default: the demo's)", "P" },
+  { "consult", 0, 0, G_OPTION_ARG_STRING, &opt_consult, "consult id", "ID" },
+  { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role, "caller or callee", "ROLE" },
+  { "calls", 0, 0, G_OPTION_ARG_INT, &opt_calls, "calls to make or take, then exit (0: forever)", "N" },
+  { "duration-ms", 0, 0, G_OPTION_ARG_INT, &opt_duration_ms, "the caller hangs up after this long connected (0: never)", "MS" },
+  { "gap-ms", 0, 0, G_OPTION_ARG_INT, &opt_gap_ms, "pause between calls", "MS" },
+  { "video", 0, 0, G_OPTION_ARG_STRING, &opt_video, "video source spec (default test:ball)", "SPEC" },
+  { "audio", 0, 0, G_OPTION_ARG_STRING, &opt_audio, "audio source spec (default test)", "SPEC" },
+  { "width", 0, 0, G_OPTION_ARG_INT, &opt_width, NULL, "W" },
+  { "height", 0, 0, G_OPTION_ARG_INT, &opt_height, NULL, "H" },
+  { "fps", 0, 0, G_OPTION_ARG_INT, &opt_fps, NULL, "F" },
+  { "latency", 0, 0, G_OPTION_ARG_INT, &opt_latency, "jitter buffer ms", "MS" },
+  { "media-timeout", 0, 0, G_OPTION_ARG_INT, &opt_media_timeout, "ms of silence that end the call", "MS" },
+  { "ring-timeout", 0, 0, G_OPTION_ARG_INT, &opt_ring_timeout, "ms of ringing", "MS" },
+  { "loopback", 0, 0, G_OPTION_ARG_NONE, &opt_loopback, "add 127.0.0.1 to ICE", NULL },
+  { "relay-only", 0, 0, G_OPTION_ARG_NONE, &opt_relay_only, "TURN relay only", NULL },
+  { "turn", 0, 0, G_OPTION_ARG_NONE, &opt_turn, "use the hub's TURN servers", NULL },
+  { "stats", 0, 0, G_OPTION_ARG_NONE, &opt_stats, "print stats every second", NULL },
+  { "g2g", 0, 0, G_OPTION_ARG_NONE, &opt_g2g, "stamp QR codes and read them: glass-to-glass", NULL },
+  { "source-only", 0, 0, G_OPTION_ARG_NONE, &opt_source_only, "run the test sources alone for --duration-ms (their cost)", NULL },
+  { NULL }
+};
+
+typedef struct {
+  GMainLoop       *loop;
+  SoupSession     *session;
+  HzCallSignaling *signaling;
+  HzCall          *call;
+  GStrv            ice_servers;
+  int              calls_done;
+  gboolean         first_frame;
+  guint            hangup_id;
+  GMutex           lock;
+  GHashTable      *arrivals;  /* PTS → monotonic µs at the reader */
+} Peer;
+
+static void
+emit_line (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+emit_line (const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  vprintf (format, args);
+  va_end (args);
+  putchar ('\n');
+  fflush (stdout);
+}
+
+static JsonNode *
+rest (Peer       *peer,
+      const char *method,
+      const char *path,
+      const char *token,
+      const char *body)
+{
+  g_autofree char *uri = g_strconcat (opt_hub, "api/v1/", path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (token)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (body)
+    {
+      g_autoptr(GBytes) b = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", b);
+    }
+  reply = soup_session_send_and_read (peer->session, msg, NULL, &error);
+  if (reply == NULL || soup_message_get_status (msg) != 200 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL))
+    g_error ("%s %s failed: %s (%u)", method, path, error ? error->message : "", soup_message_get_status (msg));
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+static void
+take_ice_servers (Peer     *peer,
+                  JsonNode *turn)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  JsonArray *servers = json_object_get_array_member (json_node_get_object (turn), "ice_servers");
+
+  for (guint i = 0; servers && i < json_array_get_length (servers); i++)
+    {
+      JsonObject *s = json_array_get_object_element (servers, i);
+      JsonArray *urls = json_object_get_array_member (s, "urls");
+      g_autofree char *user = g_uri_escape_string (json_object_get_string_member (s, "username"), NULL, FALSE);
+      g_autofree char *pass = g_uri_escape_string (json_object_get_string_member (s, "credential"), NULL, FALSE);
+
+      for (guint j = 0; urls && j < json_array_get_length (urls); j++)
+        {
+          const char *url = json_array_get_string_element (urls, j);   /* turn:HOST:PORT?transport=udp */
+          g_autofree char *hostport = NULL;
+          g_autofree char *uri = NULL;
+          char *q;
+
+          if (!g_str_has_prefix (url, "turn:"))
+            continue;
+          hostport = g_strdup (url + 5);
+          if ((q = strchr (hostport, '?')))
+            *q = '\0';
+          uri = g_strdup_printf ("turn://%s:%s@%s", user, pass, hostport);
+          g_strv_builder_add (b, uri);
+        }
+    }
+  peer->ice_servers = g_strv_builder_end (b);
+}
+
+/* ---- glass-to-glass ---- */
+
+static GstPadProbeReturn
+arrival_cb (GstPad          *pad,
+            GstPadProbeInfo *info,
+            gpointer         user_data)
+{
+  Peer *peer = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  g_mutex_lock (&peer->lock);
+  if (g_hash_table_size (peer->arrivals) > 300)
+    g_hash_table_remove_all (peer->arrivals);
+  g_hash_table_insert (peer->arrivals, GSIZE_TO_POINTER (GST_BUFFER_PTS (buffer)),
+                       GSIZE_TO_POINTER (g_get_monotonic_time ()));
+  g_mutex_unlock (&peer->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* From the zbar thread. debugqroverlay writes the sender's buffer PTS into
+ * the picture; the sender reports its pipeline's base time, and the clock
+ * of both pipelines is CLOCK_MONOTONIC, so base time + PTS is the capture
+ * time on the same clock as our arrival time (taken before zbar spent its
+ * own time scanning). The benchmark does the subtraction. */
+static void
+on_pipeline_message (HzCall     *call,
+                     GstMessage *message,
+                     gpointer    user_data)
+{
+  Peer *peer = user_data;
+  const GstStructure *s = gst_message_get_structure (message);
+  const char *symbol, *field;
+  GstClockTime ts = GST_CLOCK_TIME_NONE;
+  gint64 arrived;
+
+  if (s == NULL || !gst_structure_has_name (s, "barcode"))
+    return;
+  symbol = gst_structure_get_string (s, "symbol");
+  gst_structure_get_clock_time (s, "timestamp", &ts);
+  if (symbol == NULL || (field = strstr (symbol, "\"TIMESTAMP\":")) == NULL)
+    return;
+  g_mutex_lock (&peer->lock);
+  arrived = GPOINTER_TO_SIZE (g_hash_table_lookup (peer->arrivals, GSIZE_TO_POINTER (ts)));
+  g_mutex_unlock (&peer->lock);
+  if (arrived == 0)
+    arrived = g_get_monotonic_time ();
+  emit_line ("{\"event\":\"qr\",\"pts\":%" G_GINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT "}",
+             g_ascii_strtoll (field + strlen ("\"TIMESTAMP\":"), NULL, 10), arrived);
+}
+
+static void
+hook_g2g (Peer   *peer,
+          HzCall *call)
+{
+  GstElement *pipeline = hz_call_get_pipeline (call);
+  g_autoptr(GstClock) clock = gst_element_get_clock (pipeline);
+
+  emit_line ("{\"event\":\"base-time\",\"ns\":%" G_GUINT64_FORMAT ",\"clock\":\"%s\"}",
+             gst_element_get_base_time (pipeline),
+             GST_IS_SYSTEM_CLOCK (clock) ? "system" : "other");
+  g_signal_connect (call, "pipeline-message", G_CALLBACK (on_pipeline_message), peer);
+}
+
+static void
+on_element_added (GstBin     *bin,
+                  GstBin     *sub,
+                  GstElement *element,
+                  gpointer    user_data)
+{
+  /* the reader sits in the decoding bin, made when the stream arrives */
+  if (g_str_has_prefix (GST_OBJECT_NAME (element), "reader"))
+    {
+      g_autoptr(GstPad) sink = gst_element_get_static_pad (element, "sink");
+      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, arrival_cb, user_data, NULL);
+    }
+}
+
+/* ---- calls ---- */
+
+static HzCallOptions
+options (Peer *peer)
+{
+  HzCallOptions o = {
+    .video_source = opt_video ? opt_video : "test:ball",
+    .audio_source = opt_audio ? opt_audio : "test",
+    .width = opt_width, .height = opt_height, .fps = opt_fps,
+    .latency_ms = opt_latency,
+    .loopback = opt_loopback,
+    .relay_only = opt_relay_only,
+    .ice_servers = (const char * const *) peer->ice_servers,
+    .media_timeout_ms = opt_media_timeout,
+    .ring_timeout_ms = opt_ring_timeout,
+    .local_video_filter = opt_g2g ? "debugqroverlay pixel-size=4 x=5 y=5" : NULL,
+    .remote_video_filter = opt_g2g ? "identity name=reader ! zbar cache=false" : NULL,
+  };
+  return o;
+}
+
+static void start_next_call (Peer *peer);
+
+static gboolean
+next_call_cb (gpointer user_data)
+{
+  start_next_call (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+hangup_cb (gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  peer->hangup_id = 0;
+  if (peer->call)
+    hz_call_hangup (peer->call);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_frame (HzCall       *call,
+          HzVideoFrame *frame,
+          gpointer      user_data)
+{
+  Peer *peer = user_data;
+
+  if (peer->first_frame)
+    return;
+  peer->first_frame = TRUE;
+  emit_line ("{\"event\":\"first-frame\",\"call\":\"%s\",\"t_us\":%" G_GINT64_FORMAT ",\"width\":%d,\"height\":%d}",
+             hz_call_get_call_id (call), g_get_monotonic_time (), frame->width, frame->height);
+}
+
+static void
+on_stats (HzCall            *call,
+          const HzCallStats *s,
+          gpointer           user_data)
+{
+  if (!opt_stats)
+    return;
+  emit_line ("{\"event\":\"stats\",\"t_us\":%" G_GINT64_FORMAT ",\"send_kbps\":%.1f,\"recv_kbps\":%.1f,"
+             "\"loss\":%.4f,\"rtt_ms\":%.1f,\"fps\":%.1f,\"width\":%d,\"height\":%d,\"target_kbps\":%u,"
+             "\"audio_buffers\":%" G_GUINT64_FORMAT ",\"quality\":\"%s\",\"state\":\"%s\"}",
+             g_get_monotonic_time (), s->send_kbps, s->recv_kbps, s->loss_fraction, s->rtt_ms, s->fps,
+             s->width, s->height, s->target_kbps, s->audio_buffers,
+             hz_call_quality_to_string (hz_call_get_quality (call)),
+             hz_call_state_to_string (hz_call_get_state (call)));
+}
+
+static void
+on_state (HzCall     *call,
+          GParamSpec *pspec,
+          gpointer    user_data)
+{
+  Peer *peer = user_data;
+  HzCallState state = hz_call_get_state (call);
+
+  emit_line ("{\"event\":\"state\",\"call\":\"%s\",\"state\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
+             hz_call_get_call_id (call), hz_call_state_to_string (state), g_get_monotonic_time ());
+  if (state == HZ_CALL_STATE_CONNECTED && opt_duration_ms > 0 && g_str_equal (opt_role, "caller") &&
+      peer->hangup_id == 0)
+    peer->hangup_id = g_timeout_add (opt_duration_ms, hangup_cb, peer);
+  if (state != HZ_CALL_STATE_ENDED)
+    return;
+  emit_line ("{\"event\":\"ended\",\"call\":\"%s\",\"reason\":\"%s\",\"duration_ms\":%" G_GINT64_FORMAT "}",
+             hz_call_get_call_id (call), hz_call_end_reason_to_string (hz_call_get_end_reason (call)),
+             hz_call_get_duration_us (call) / 1000);
+  g_clear_handle_id (&peer->hangup_id, g_source_remove);
+  /* let go outside the call's own signal emission */
+  g_idle_add_full (G_PRIORITY_DEFAULT, (GSourceFunc) g_object_unref, g_steal_pointer (&peer->call), NULL);
+  peer->calls_done++;
+  if (opt_calls > 0 && peer->calls_done >= opt_calls)
+    g_timeout_add (200, (GSourceFunc) g_main_loop_quit, peer->loop);
+  else if (g_str_equal (opt_role, "caller"))
+    g_timeout_add (opt_gap_ms, next_call_cb, peer);
+}
+
+static void
+watch_call (Peer   *peer,
+            HzCall *call)
+{
+  peer->first_frame = FALSE;
+  g_signal_connect (call, "video-frame", G_CALLBACK (on_frame), peer);
+  g_signal_connect (call, "stats-updated", G_CALLBACK (on_stats), peer);
+  g_signal_connect (call, "notify::state", G_CALLBACK (on_state), peer);
+}
+
+static void
+hook_pipeline (Peer   *peer,
+               HzCall *call)
+{
+  if (!opt_g2g)
+    return;
+  g_signal_connect (hz_call_get_pipeline (call), "deep-element-added", G_CALLBACK (on_element_added), peer);
+  hook_g2g (peer, call);
+}
+
+static void
+start_next_call (Peer *peer)
+{
+  HzCallOptions o = options (peer);
+  g_autoptr(GError) error = NULL;
+
+  peer->call = hz_call_new_outgoing (peer->signaling, opt_consult, &o);
+  watch_call (peer, peer->call);
+  emit_line ("{\"event\":\"invite\",\"call\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
+             hz_call_get_call_id (peer->call), g_get_monotonic_time ());
+  if (!hz_call_start (peer->call, &error))
+    g_error ("cannot call: %s", error->message);
+  hook_pipeline (peer, peer->call);
+}
+
+static void
+on_signal (HzCallSignaling *signaling,
+           const char      *consult,
+           JsonObject      *message,
+           gpointer         user_data)
+{
+  Peer *peer = user_data;
+  HzCallOptions o = options (peer);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (opt_role, "callee") || !hz_call_is_invite (message))
+    return;
+  if (peer->call)
+    {
+      hz_call_reply_busy (signaling, consult, message);
+      return;
+    }
+  peer->call = hz_call_new_incoming (signaling, consult, message, &o);
+  watch_call (peer, peer->call);
+  emit_line ("{\"event\":\"accept\",\"call\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
+             hz_call_get_call_id (peer->call), g_get_monotonic_time ());
+  if (!hz_call_accept (peer->call, &error))
+    {
+      emit_line ("{\"event\":\"error\",\"message\":\"accept failed\"}");
+      return;
+    }
+  hook_pipeline (peer, peer->call);
+}
+
+static void
+ws_ready_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Peer *peer = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupWebsocketConnection) conn = soup_session_websocket_connect_finish (peer->session, result, &error);
+
+  if (conn == NULL)
+    g_error ("WebSocket: %s", error->message);
+  soup_websocket_connection_set_keepalive_interval (conn, 0);
+  peer->signaling = HZ_CALL_SIGNALING (hz_call_hub_signaling_new (conn));
+  g_signal_connect (peer->signaling, "message-received", G_CALLBACK (on_signal), peer);
+  emit_line ("{\"event\":\"ready\",\"user\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}", opt_user, g_get_monotonic_time ());
+  if (g_str_equal (opt_role, "caller"))
+    g_timeout_add (opt_gap_ms, next_call_cb, peer);
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  if (peer->call)
+    hz_call_hangup (peer->call);
+  g_timeout_add (200, (GSourceFunc) g_main_loop_quit, peer->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+run_sources_only (void)
+{
+  /* The same sources (and stamp) a call runs, into fakesinks: what they
+   * cost by themselves, to subtract from a call's figure. */
+  g_autofree char *desc = g_strdup_printf (
+      "videotestsrc is-live=true pattern=%s ! video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 "
+      "! valve ! fakesink sync=false "
+      "audiotestsrc is-live=true wave=sine freq=440 volume=0.1 ! audioconvert ! audio/x-raw,rate=48000,channels=1 "
+      "! volume ! fakesink sync=false",
+      opt_video && g_str_equal (opt_video, "test:zone-plate") ? "zone-plate" : "ball",
+      opt_width, opt_height, opt_fps);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch (desc, &error);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  if (pipeline == NULL)
+    g_error ("%s", error->message);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  emit_line ("{\"event\":\"ready\",\"t_us\":%" G_GINT64_FORMAT "}", g_get_monotonic_time ());
+  g_timeout_add (opt_duration_ms > 0 ? opt_duration_ms : 5000, (GSourceFunc) g_main_loop_quit, loop);
+  g_main_loop_run (loop);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  emit_line ("{\"event\":\"exit\"}");
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("- one side of a Huizhen call");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) login = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *ws_uri = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  const char *token;
+  Peer peer = { 0 };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_group (context, gst_init_get_option_group ());
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  gst_init (&argc, &argv);
+  if (opt_source_only)
+    return run_sources_only ();
+  if (!opt_hub || !opt_user || !opt_consult || !opt_role ||
+      (!g_str_equal (opt_role, "caller") && !g_str_equal (opt_role, "callee")))
+    {
+      g_printerr ("--hub, --user, --consult and --role caller|callee are needed\n");
+      return 2;
+    }
+  hz_call_prewarm ();
+  g_mutex_init (&peer.lock);
+  peer.arrivals = g_hash_table_new (NULL, NULL);
+  peer.loop = g_main_loop_new (NULL, FALSE);
+  peer.session = soup_session_new ();
+  body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", opt_user,
+                          opt_password ? opt_password : "huizhen-demo");
+  login = rest (&peer, "POST", "login", NULL, body);
+  token = json_object_get_string_member (json_node_get_object (login), "token");
+  if (opt_turn)
+    {
+      g_autoptr(JsonNode) turn = rest (&peer, "GET", "turn", token, NULL);
+      take_ice_servers (&peer, turn);
+    }
+  ws_uri = g_strconcat ("ws", opt_hub + 4, "api/v1/ws", NULL);
+  msg = soup_message_new ("GET", ws_uri);
+  {
+    g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  }
+  soup_session_websocket_connect_async (peer.session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        ws_ready_cb, &peer);
+  g_unix_signal_add (SIGTERM, quit_cb, &peer);
+  g_unix_signal_add (SIGINT, quit_cb, &peer);
+  g_main_loop_run (peer.loop);
+
+  g_clear_object (&peer.call);
+  g_clear_object (&peer.signaling);
+  g_clear_object (&peer.session);
+  g_strfreev (peer.ice_servers);
+  g_hash_table_unref (peer.arrivals);
+  g_main_loop_unref (peer.loop);
+  emit_line ("{\"event\":\"exit\",\"calls\":%d}", peer.calls_done);
+  return 0;
+}
