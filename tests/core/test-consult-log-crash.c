@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -166,7 +167,15 @@ test_kill9 (void)
           child_main (path, round, fds[1]);
         }
       close (fds[1]);
-      /* round 0 dies while still creating the log's tables */
+      /* Round 0 dies while still creating the log's tables. The others
+       * die at a random moment after their first reported append, so a
+       * loaded machine (ASan, parallel tests) cannot turn every round
+       * into a kill before the child even opened the log. */
+      if (round > 0)
+        {
+          struct pollfd first = { .fd = fds[0], .events = POLLIN };
+          g_assert_cmpint (poll (&first, 1, 20000), ==, 1);
+        }
       g_usleep (round == 0 ? 2000 : g_random_int_range (5000, 60000));
       kill (pid, SIGKILL);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
