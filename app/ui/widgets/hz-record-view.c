@@ -137,9 +137,15 @@ fill_entries (HzRecordView *self,
     {
       g_autoptr(HzRecordEntry) entry = g_list_model_get_item (entries, i);
 
-      gtk_list_box_append (GTK_LIST_BOX (list), kind == HZ_RECORD_KIND_ALLERGY
-                                                ? hz_record_rows_allergy (entry)
-                                                : hz_record_rows_entry (entry));
+      GtkWidget *row;
+
+      if (kind == HZ_RECORD_KIND_ALLERGY)
+        row = hz_record_rows_allergy (entry);
+      else if (kind == HZ_RECORD_KIND_DOCUMENT)
+        row = hz_record_rows_document (entry);
+      else
+        row = hz_record_rows_entry (entry);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
   if (n == 0)
     gtk_list_box_append (GTK_LIST_BOX (list), hz_record_rows_empty (_("Nothing recorded")));
