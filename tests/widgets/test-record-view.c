@@ -189,8 +189,19 @@ count_sections (HzRecordView *view,
 }
 
 static void
+study_cb (HzRecordView *view,
+          const char   *uid,
+          char        **out)
+{
+  g_free (*out);
+  *out = g_strdup (uid);
+}
+
+static void
 test_sections_and_trends (void)
 {
+  g_autofree char *study = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   g_autoptr(HzPatientRecord) record = load_record ("wang-jianguo");
   g_autoptr(GDateTime) day = consult_day ();
   GtkWidget *view = hz_record_view_new ();
@@ -247,6 +258,13 @@ test_sections_and_trends (void)
     g_assert_cmpint (r, <, 80);
   }
   g_free (hz_widget_test_screenshot (view, "record-view-trends"));
+
+  /* Choosing the imaging study asks for it to be opened. */
+  g_signal_connect (view, "study-activated", G_CALLBACK (study_cb), &study);
+  collect (hz_record_view_get_section_widget (HZ_RECORD_VIEW (view), "imaging"), GTK_TYPE_LIST_BOX_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_signal_emit_by_name (g_ptr_array_index (rows, 0), "activate");
+  g_assert_cmpstr (study, ==, "1.2.826.0.1.3680043.10.1078.2.1");
   hz_record_view_show_section (HZ_RECORD_VIEW (view), "ecg");
   g_free (hz_widget_test_screenshot (view, "record-view-ecg"));
   gtk_window_destroy (window);

@@ -33,6 +33,7 @@ G_DEFINE_FINAL_TYPE (HzRecordView, hz_record_view, GTK_TYPE_WIDGET)
 
 enum {
   SECTION_CHANGED,
+  STUDY_ACTIVATED,
   N_SIGNALS
 };
 
@@ -124,6 +125,16 @@ add_page (HzRecordView *self,
 }
 
 static void
+study_row_activated_cb (AdwActionRow *row,
+                        HzRecordView *self)
+{
+  const char *uid = g_object_get_data (G_OBJECT (row), "hz-study-uid");
+
+  if (uid != NULL)
+    g_signal_emit (self, signals[STUDY_ACTIVATED], 0, uid);
+}
+
+static void
 fill_entries (HzRecordView *self,
               const char   *id,
               HzRecordKind  kind)
@@ -145,6 +156,15 @@ fill_entries (HzRecordView *self,
         row = hz_record_rows_document (entry);
       else
         row = hz_record_rows_entry (entry);
+      if (kind == HZ_RECORD_KIND_IMAGING && hz_record_entry_get_imaging_study (entry)
+          && hz_record_entry_get_imaging_study (entry)->study_uid)
+        {
+          g_object_set_data_full (G_OBJECT (row), "hz-study-uid",
+                                  g_strdup (hz_record_entry_get_imaging_study (entry)->study_uid), g_free);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+          g_signal_connect (row, "activated", G_CALLBACK (study_row_activated_cb), self);
+        }
       gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
   if (n == 0)
@@ -375,6 +395,14 @@ hz_record_view_class_init (HzRecordViewClass *klass)
    */
   signals[SECTION_CHANGED] =
     g_signal_new ("section-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * HzRecordView::study-activated:
+   * @study_uid: the StudyInstanceUID the user chose to open
+   */
+  signals[STUDY_ACTIVATED] =
+    g_signal_new ("study-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
