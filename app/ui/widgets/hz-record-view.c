@@ -405,6 +405,16 @@ hz_record_view_class_init (HzRecordViewClass *klass)
     g_signal_new ("study-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (HZ_TYPE_ALLERGY_BANNER);
+  g_type_ensure (HZ_TYPE_RECORD_SUMMARY);
+  hz_widgets_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/huizhen/Huizhen/widgets/hz-record-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, HzRecordView, box);
+  gtk_widget_class_bind_template_child (widget_class, HzRecordView, banner);
+  gtk_widget_class_bind_template_child (widget_class, HzRecordView, summary);
+  gtk_widget_class_bind_template_child (widget_class, HzRecordView, stack);
+  gtk_widget_class_bind_template_callback (widget_class, visible_child_cb);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hz-record-view");
 }
@@ -412,34 +422,14 @@ hz_record_view_class_init (HzRecordViewClass *klass)
 static void
 hz_record_view_init (HzRecordView *self)
 {
-  GtkWidget *body = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *sidebar = gtk_stack_sidebar_new ();
-
   hz_widgets_style_ensure ();
-  gtk_widget_add_css_class (GTK_WIDGET (self), "view");
-  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  self->banner = hz_allergy_banner_new ();
-  self->summary = hz_record_summary_new ();
-  self->stack = gtk_stack_new ();
-  gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_NONE);
-  gtk_widget_set_hexpand (self->stack, TRUE);
-  gtk_widget_set_vexpand (self->stack, TRUE);
-  gtk_stack_sidebar_set_stack (GTK_STACK_SIDEBAR (sidebar), GTK_STACK (self->stack));
-  gtk_widget_set_size_request (sidebar, 180, -1);
-
-  gtk_box_append (GTK_BOX (self->box), self->banner);
-  gtk_box_append (GTK_BOX (self->box), self->summary);
-  gtk_box_append (GTK_BOX (self->box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
-  gtk_box_append (GTK_BOX (body), sidebar);
-  gtk_box_append (GTK_BOX (body), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-  gtk_box_append (GTK_BOX (body), self->stack);
-  gtk_box_append (GTK_BOX (self->box), body);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->pages = g_hash_table_new (g_str_hash, g_str_equal);
+  self->applying = TRUE;
   for (guint i = 0; section_ids[i]; i++)
     create_page (self, section_ids[i]);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "problems");
-  g_signal_connect (self->stack, "notify::visible-child-name", G_CALLBACK (visible_child_cb), self);
+  self->applying = FALSE;
   rebuild (self);
 }
