@@ -304,6 +304,17 @@ test_shared_state_two_views (void)
   g_assert_true (gtk_widget_activate_action (a, "viewer.zoom-in", NULL));
   g_assert_cmpuint (changes, ==, 4);
   g_assert_cmpuint (hz_image_view_get_slice (HZ_IMAGE_VIEW (a)), ==, 20);
+  /* Panning by keys moves the image by a tenth of the view. */
+  {
+    double x0, y0, x1, y1;
+
+    hz_image_view_image_to_widget (HZ_IMAGE_VIEW (a), 100, 100, &x0, &y0);
+    g_assert_true (gtk_widget_activate_action (a, "viewer.pan", "s", "left"));
+    hz_image_view_image_to_widget (HZ_IMAGE_VIEW (a), 100, 100, &x1, &y1);
+    g_assert_cmpfloat_with_epsilon (x1 - x0, -32, 1e-6);
+    g_assert_cmpfloat_with_epsilon (y1, y0, 1e-6);
+    g_assert_cmpuint (changes, ==, 5);
+  }
   /* ...zooms further and pans. */
   hz_image_view_set_zoom (HZ_IMAGE_VIEW (a), 2.5);
   hz_image_view_set_pan (HZ_IMAGE_VIEW (a), 14.5, -9.25);
