@@ -28,7 +28,7 @@
 #define KEEPALIVE_S 20
 #define MAX_RESUME_EVENTS 2000
 /* threads that hold the sockets (hz-hub-ws-pool.c says why) */
-#define SOCKET_THREADS 8
+#define SOCKET_THREADS 32
 
 typedef struct {
   HzHubRelay              *relay;   /* not a reference: the relay owns us */

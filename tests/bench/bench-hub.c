@@ -434,7 +434,11 @@ measure_thread (gpointer user_data)
            percentile_ms (all, 1.0));
 
   /* consult creations, with the sessions still held */
-  creator.session = new_session ();
+  /* as many connections as requests in flight, reused: otherwise libsoup
+   * opens a new one whenever none is idle at that instant, and thousands
+   * pile up */
+  creator.session = soup_session_new_with_options ("timeout", 60, "max-conns", creation_window,
+                                                   "max-conns-per-host", creation_window, NULL);
   creator.job = job;
   creator.latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
   t0 = g_get_monotonic_time ();
