@@ -1,5 +1,5 @@
 /* hz-hub-config.c: defaults, and the [hub] [tls] [turn] [limits] [pacs]
- * groups of the key file (data/huizhen-hub.conf.example explains each). */
+ * groups of the key file (data/huizhen-hub.conf explains each). */
 #include "config.h"
 
 #include <gio/gio.h>

@@ -48,7 +48,7 @@ unit)
   if [ -s "$tmp/out" ]; then
     cat "$tmp/out"; fail "systemd-analyze warned about the unit"
   fi
-  grep -q '^DynamicUser=yes' "$file" && grep -q '^ProtectSystem=strict' "$file" &&
+  grep -q '^User=huizhen-hub' "$file" && grep -q '^ProtectSystem=strict' "$file" &&
     grep -q '^SystemCallFilter=@system-service' "$file" || fail "hardening options missing"
   ;;
 *)
