@@ -613,7 +613,7 @@ upgraded_cb (SoupServerMessage *msg,
   guint64 id;
 
   g_signal_handlers_disconnect_by_func (msg, upgraded_cb, user_data);
-  stream = g_object_ref (soup_server_message_steal_connection (msg));
+  stream = soup_server_message_steal_connection (msg);  /* (transfer full) */
   id = hz_hub_ws_pool_adopt (self->pool, stream, soup_server_message_get_uri (msg), origin);
   if (user == NULL)
     {

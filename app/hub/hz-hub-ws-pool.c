@@ -330,15 +330,16 @@ hz_hub_ws_pool_adopt (HzHubWsPool *self,
                       const char  *origin)
 {
   Cmd *cmd = g_new0 (Cmd, 1);
+  guint64 id = self->next_id++;
 
   cmd->kind = CMD_ADOPT;
-  cmd->id = self->next_id++;
-  cmd->shard = shard_for (self, cmd->id);
+  cmd->id = id;
+  cmd->shard = shard_for (self, id);
   cmd->stream = g_object_ref (stream);
   cmd->uri = g_uri_ref (uri);
   cmd->origin = g_strdup (origin);
-  post_cmd (cmd);
-  return cmd->id;
+  post_cmd (cmd);  /* the worker owns and frees cmd from here on */
+  return id;
 }
 
 /* One command per thread, however many connections. */
