@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 
 #include "hz-hub-harness.h"
+#include "hz-test-utils.h"
 
 static int n_sessions = 5000;
 static int n_pairs = 100;
@@ -491,7 +492,9 @@ main (int   argc,
       g_printerr ("bench-hub: %s\n", error->message);
       return 2;
     }
-  n_relay_pairs = CLAMP (n_relay_pairs, 1, n_pairs);
+  /* at least one pair left over to carry the idle sessions */
+  n_pairs = MAX (n_pairs, 2);
+  n_relay_pairs = CLAMP (n_relay_pairs, 1, n_pairs - 1);
   n_users = 2 * n_pairs;
   raise_file_limit ();
 
@@ -557,5 +560,10 @@ main (int   argc,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_strfreev (tokens);
+  {
+    g_autofree char *dir = g_strdup (hub->data_dir);
+    g_clear_pointer (&hub, hz_hub_free);
+    hz_test_rmdir (dir);
+  }
   return 0;
 }
