@@ -420,15 +420,17 @@ api_cb (SoupServer        *server,
     }
   req.idem_key = idempotency_key (&req);
 
-  if (replay_idempotent (&req))
-    return;
-  if (req.n_parts >= 1 && g_str_equal (parts[0], "consults"))
-    hz_hub_api_consults (&req);
-  else
-    hz_hub_api_session (&req);
-  /* it wrote (a change, a session, a record.read event): answer once
-   * that is on disk */
-  if (hz_hub_store_commits (self->store) != commits)
+  if (!replay_idempotent (&req))
+    {
+      if (req.n_parts >= 1 && g_str_equal (parts[0], "consults"))
+        hz_hub_api_consults (&req);
+      else
+        hz_hub_api_session (&req);
+    }
+  /* It wrote (a change, a session, a record.read event), or it may show
+   * what another request of this batch wrote (a replayed answer, a
+   * consult read back): answer once that is on disk. */
+  if (hz_hub_store_commits (self->store) != commits || hz_hub_store_unsynced (self->store))
     hold_until_synced (self, msg);
 }
 

@@ -180,6 +180,13 @@ hz_hub_store_commits (HzHubStore *self)
   return self->commits;
 }
 
+/* Commits that hz_hub_store_sync() has not made durable yet. */
+gboolean
+hz_hub_store_unsynced (HzHubStore *self)
+{
+  return self->synced != self->commits;
+}
+
 /**
  * hz_hub_store_sync:
  *

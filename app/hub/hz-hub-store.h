@@ -41,6 +41,7 @@ HzHubStore   *hz_hub_store_open            (const char       *path,
                                             GError          **error);
 
 guint64       hz_hub_store_commits         (HzHubStore       *self);
+gboolean      hz_hub_store_unsynced        (HzHubStore       *self);
 gboolean      hz_hub_store_sync            (HzHubStore       *self,
                                             GError          **error);
 
