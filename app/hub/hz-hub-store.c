@@ -31,6 +31,7 @@ struct _HzHubStore {
    * committing an action that carries an idempotency key, before any
    * answer is sent, as a power cut there would. */
   gboolean crash_after_commit;
+  GHashTable *statements;  /* SQL text → prepared statement, kept */
   guint64  commits;        /* transactions committed so far */
   guint64  synced;         /* … of which the WAL holds durably */
 };
@@ -73,6 +74,7 @@ hz_hub_store_finalize (GObject *object)
 {
   HzHubStore *self = HZ_HUB_STORE (object);
 
+  g_clear_pointer (&self->statements, g_hash_table_unref);  /* finalizes them */
   sqlite3_close_v2 (self->db);
   G_OBJECT_CLASS (hz_hub_store_parent_class)->finalize (object);
 }
@@ -86,6 +88,7 @@ hz_hub_store_class_init (HzHubStoreClass *klass)
 static void
 hz_hub_store_init (HzHubStore *self)
 {
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) sqlite3_finalize);
 }
 
 static gboolean
@@ -111,23 +114,42 @@ exec (HzHubStore *self,
   return rc == SQLITE_OK ? TRUE : set_error (self, rc, error);
 }
 
-/* Prepares and binds text arguments in order; NULL binds NULL. */
+/* Back to the cache, ready for the next use. */
+static void
+release (sqlite3_stmt *stmt)
+{
+  if (stmt == NULL)
+    return;
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+/* Prepares (once per SQL text: parsing was a fifth of a consult
+ * creation) and binds text arguments in order; NULL binds NULL. Give the
+ * statement back with release(). A statement is never in use twice at a
+ * time: no caller runs the same SQL while stepping through it. */
 static sqlite3_stmt *
 prepare (HzHubStore  *self,
          const char  *sql,
          GError     **error,
          ...)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
   int n, i;
   va_list args;
 
-  if (rc != SQLITE_OK)
+  if (stmt == NULL)
     {
-      set_error (self, rc, error);
-      return NULL;
+      int rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        {
+          set_error (self, rc, error);
+          return NULL;
+        }
+      g_hash_table_insert (self->statements, g_strdup (sql), stmt);
     }
+  else
+    release (stmt);  /* in case a caller left it half-stepped */
   n = sqlite3_bind_parameter_count (stmt);
   va_start (args, error);
   for (i = 1; i <= n; i++)
@@ -146,8 +168,10 @@ run (HzHubStore   *self,
   if (stmt == NULL)
     return FALSE;
   rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : set_error (self, rc, error);
+  if (rc != SQLITE_DONE)
+    set_error (self, rc, error);
+  release (stmt);
+  return rc == SQLITE_DONE;
 }
 
 static char *
@@ -331,7 +355,7 @@ hz_hub_store_get_user (HzHubStore *self,
     }
   else
     g_set_error (error, HZ_HUB_STORE_ERROR, HZ_HUB_STORE_ERROR_NOT_FOUND, "no such user");
-  sqlite3_finalize (stmt);
+  release (stmt);
   return user;
 }
 
@@ -344,7 +368,7 @@ hz_hub_store_department_institution (HzHubStore *self,
 
   if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     result = col (stmt, 0);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return result;
 }
 
@@ -356,7 +380,7 @@ hz_hub_store_is_empty (HzHubStore *self)
 
   if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     empty = sqlite3_column_int (stmt, 0) == 0;
-  sqlite3_finalize (stmt);
+  release (stmt);
   return empty;
 }
 
@@ -386,7 +410,7 @@ hz_hub_store_directory (HzHubStore *self,
       json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 3));
       json_builder_end_object (b);
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
   json_builder_end_array (b);
 
   json_builder_set_member_name (b, "departments");
@@ -405,7 +429,7 @@ hz_hub_store_directory (HzHubStore *self,
       json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 3));
       json_builder_end_object (b);
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
   json_builder_end_array (b);
 
   json_builder_set_member_name (b, "users");
@@ -416,7 +440,7 @@ hz_hub_store_directory (HzHubStore *self,
       g_autoptr(HzHubUser) user = read_user (stmt);
       json_builder_add_value (b, hz_hub_user_to_json (user));
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
   json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
@@ -462,7 +486,7 @@ hz_hub_store_user_for_token (HzHubStore *self,
 
   if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     user = read_user (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return user;
 }
 
@@ -626,7 +650,7 @@ hz_hub_store_get_consult (HzHubStore *self,
     c = read_consult (stmt);
   else
     g_set_error (error, HZ_HUB_STORE_ERROR, HZ_HUB_STORE_ERROR_NOT_FOUND, "no such consult");
-  sqlite3_finalize (stmt);
+  release (stmt);
   return c;
 }
 
@@ -707,7 +731,7 @@ hz_hub_store_list_consults (HzHubStore      *self,
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (result, read_consult (stmt));
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (rc != SQLITE_DONE)
     {
       set_error (self, rc, error);
@@ -726,7 +750,7 @@ hz_hub_store_consults_in_state (HzHubStore     *self,
 
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (result, read_consult (stmt));
-  sqlite3_finalize (stmt);
+  release (stmt);
   return result;
 }
 
@@ -742,7 +766,7 @@ hz_hub_store_due_for_expiry (HzHubStore *self,
 
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (result, read_consult (stmt));
-  sqlite3_finalize (stmt);
+  release (stmt);
   return result;
 }
 
@@ -755,7 +779,7 @@ hz_hub_store_get_bundle (HzHubStore *self,
 
   if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     bundle = col (stmt, 0);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return bundle;
 }
 
@@ -767,7 +791,7 @@ hz_hub_store_last_seq (HzHubStore *self)
 
   if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     seq = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return seq;
 }
 
@@ -801,7 +825,7 @@ hz_hub_store_events (HzHubStore *self,
       e->time_us = sqlite3_column_int64 (stmt, 5);
       g_ptr_array_add (result, e);
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
   return result;
 }
 
@@ -860,7 +884,7 @@ hz_hub_store_get_attachment (HzHubStore *self,
       data = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
       *content_type = col (stmt, 1);
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
   return data;
 }
 
@@ -881,6 +905,6 @@ hz_hub_store_idempotent_get (HzHubStore *self,
       *body = col (stmt, 1);
       found = TRUE;
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
   return found;
 }
