@@ -27,8 +27,6 @@
 #define MAX_MESSAGE_BYTES (64 * 1024)
 #define KEEPALIVE_S 20
 #define MAX_RESUME_EVENTS 2000
-/* threads that hold the sockets (hz-hub-ws-pool.c says why) */
-#define SOCKET_THREADS 32
 
 typedef struct {
   HzHubRelay              *relay;   /* not a reference: the relay owns us */
@@ -128,7 +126,8 @@ track_session (HzHubRelay         *self,
 
 HzHubRelay *
 hz_hub_relay_new (HzHubStore *store,
-                  guint       max_messages_per_second)
+                  guint       max_messages_per_second,
+                  guint       socket_threads)
 {
   HzHubRelay *self = g_object_new (HZ_TYPE_HUB_RELAY, NULL);
 
@@ -137,7 +136,7 @@ hz_hub_relay_new (HzHubStore *store,
 
   self->store = g_object_ref (store);
   self->max_per_second = max_messages_per_second;
-  self->pool = hz_hub_ws_pool_new (SOCKET_THREADS, MAX_MESSAGE_BYTES, KEEPALIVE_S, pool_event_cb, self);
+  self->pool = hz_hub_ws_pool_new (socket_threads, MAX_MESSAGE_BYTES, KEEPALIVE_S, pool_event_cb, self);
   /* after a restart, whoever was in a call is still busy */
   in_session = hz_hub_store_consults_in_state (store, HZ_CONSULT_STATE_IN_SESSION);
   for (i = 0; in_session && i < in_session->len; i++)

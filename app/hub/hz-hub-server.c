@@ -450,7 +450,7 @@ hz_hub_server_new (HzHubConfig *config,
   self->config = config;
   self->store = g_object_ref (store);
   self->soup = soup_server_new ("server-header", "huizhen-hub/" PACKAGE_VERSION, NULL);
-  self->relay = hz_hub_relay_new (store, config->ws_messages_per_second);
+  self->relay = hz_hub_relay_new (store, config->ws_messages_per_second, config->socket_threads);
   self->per_account = hz_hub_rate_limit_new (config->login_failures_per_account, 10 * 60 * G_USEC_PER_SEC);
   self->per_address = hz_hub_rate_limit_new (config->login_failures_per_address, 10 * 60 * G_USEC_PER_SEC);
 
