@@ -112,7 +112,20 @@ directory (HzHubRequest *req)
 {
   g_autoptr(JsonNode) root = hz_hub_store_directory (req->server->store, NULL);
   JsonArray *users = json_object_get_array_member (json_node_get_object (root), "users");
+  JsonArray *institutions = json_object_get_array_member (json_node_get_object (root), "institutions");
   guint i;
+
+  /* where each institution's images are: [pacs] of the configuration */
+  for (i = 0; institutions && i < json_array_get_length (institutions); i++)
+    {
+      JsonObject *inst = json_array_get_object_element (institutions, i);
+      const char *url = g_hash_table_lookup (req->server->config->pacs_urls,
+                                             json_object_get_string_member (inst, "id"));
+      if (url)
+        json_object_set_string_member (inst, "pacs_url", url);
+      else
+        json_object_set_null_member (inst, "pacs_url");
+    }
 
   for (i = 0; i < json_array_get_length (users); i++)
     {

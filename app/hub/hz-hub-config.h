@@ -23,6 +23,7 @@ typedef struct {
   guint    login_failures_per_account;
   guint    login_failures_per_address;
   guint    ws_messages_per_second;
+  guint    socket_threads;     /* threads holding the WebSockets (hz-hub-ws-pool.c) */
   GHashTable *pacs_urls;       /* institution id → DICOMweb base URL */
 } HzHubConfig;
 

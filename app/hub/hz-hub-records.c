@@ -64,6 +64,26 @@ hz_hub_user_to_json (const HzHubUser *user)
   return json_builder_get_root (b);
 }
 
+/* The doc is shared, not copied: nobody changes a consult's doc after
+ * it was stored. */
+HzHubConsult *
+hz_hub_consult_copy (const HzHubConsult *c)
+{
+  HzHubConsult *copy = g_new0 (HzHubConsult, 1);
+
+  *copy = *c;
+  copy->id = g_strdup (c->id);
+  copy->requester_id = g_strdup (c->requester_id);
+  copy->requester_institution = g_strdup (c->requester_institution);
+  copy->target_department = g_strdup (c->target_department);
+  copy->target_institution = g_strdup (c->target_institution);
+  copy->target_specialist = g_strdup (c->target_specialist);
+  copy->responder_id = g_strdup (c->responder_id);
+  copy->doc = c->doc ? json_object_ref (c->doc) : NULL;
+  copy->bundle_etag = g_strdup (c->bundle_etag);
+  return copy;
+}
+
 void
 hz_hub_consult_free (HzHubConsult *consult)
 {

@@ -51,6 +51,7 @@ HzHubUser    *hz_hub_user_copy     (const HzHubUser *user);
 void          hz_hub_user_free     (HzHubUser *user);
 JsonNode     *hz_hub_user_to_json  (const HzHubUser *user);
 
+HzHubConsult *hz_hub_consult_copy  (const HzHubConsult *consult);
 void          hz_hub_consult_free  (HzHubConsult *consult);
 JsonNode     *hz_hub_consult_to_json (const HzHubConsult *consult,
                                       gboolean            with_case);

@@ -22,6 +22,7 @@
 #include "hz-hub-access.h"
 #include "hz-hub-auth.h"
 #include "hz-hub-relay.h"
+#include "hz-hub-ws-pool.h"
 
 #define MAX_MESSAGE_BYTES (64 * 1024)
 #define KEEPALIVE_S 20
@@ -29,7 +30,8 @@
 
 typedef struct {
   HzHubRelay              *relay;   /* not a reference: the relay owns us */
-  SoupWebsocketConnection *conn;
+  guint64                  id;      /* the connection, in the relay's pool */
+  gboolean                 closing; /* we closed it; it has not gone yet */
   HzHubUser               *user;
   char                    *status;  /* available, away */
   gint64                   window_start;
@@ -45,20 +47,24 @@ typedef struct {
 struct _HzHubRelay {
   GObject     parent_instance;
   HzHubStore *store;
-  GPtrArray  *clients;
+  HzHubWsPool *pool;
+  GPtrArray  *clients;      /* every client, in no order; owns them */
+  GHashTable *by_user;      /* user id → GPtrArray of Client, oldest first */
+  GHashTable *by_id;        /* connection id → Client */
   GHashTable *sessions;   /* consult id → Session */
   guint       max_per_second;
 };
 
 G_DEFINE_FINAL_TYPE (HzHubRelay, hz_hub_relay, G_TYPE_OBJECT)
 
+static void pool_event_cb (guint64  id,
+                           GBytes  *message,
+                           gint     type,
+                           gpointer user_data);
+
 static void
 client_free (Client *client)
 {
-  g_signal_handlers_disconnect_by_data (client->conn, client);
-  if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (client->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "hub stopping");
-  g_object_unref (client->conn);
   hz_hub_user_free (client->user);
   g_free (client->status);
   g_free (client);
@@ -77,6 +83,10 @@ hz_hub_relay_dispose (GObject *object)
 {
   HzHubRelay *self = HZ_HUB_RELAY (object);
 
+  /* closes every socket ("going away") and stops the threads first */
+  g_clear_pointer (&self->pool, hz_hub_ws_pool_free);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->by_user, g_hash_table_unref);
   g_clear_pointer (&self->clients, g_ptr_array_unref);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_object (&self->store);
@@ -93,6 +103,8 @@ static void
 hz_hub_relay_init (HzHubRelay *self)
 {
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->by_user = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_free);
 }
 
@@ -114,7 +126,8 @@ track_session (HzHubRelay         *self,
 
 HzHubRelay *
 hz_hub_relay_new (HzHubStore *store,
-                  guint       max_messages_per_second)
+                  guint       max_messages_per_second,
+                  guint       socket_threads)
 {
   HzHubRelay *self = g_object_new (HZ_TYPE_HUB_RELAY, NULL);
 
@@ -123,6 +136,7 @@ hz_hub_relay_new (HzHubStore *store,
 
   self->store = g_object_ref (store);
   self->max_per_second = max_messages_per_second;
+  self->pool = hz_hub_ws_pool_new (socket_threads, MAX_MESSAGE_BYTES, KEEPALIVE_S, pool_event_cb, self);
   /* after a restart, whoever was in a call is still busy */
   in_session = hz_hub_store_consults_in_state (store, HZ_CONSULT_STATE_IN_SESSION);
   for (i = 0; in_session && i < in_session->len; i++)
@@ -131,15 +145,45 @@ hz_hub_relay_new (HzHubStore *store,
 }
 
 static void
+send_text (Client     *client,
+           const char *text)
+{
+  if (!client->closing)
+    hz_hub_ws_pool_send (client->relay->pool, client->id, text);
+}
+
+static void
 send_node (Client   *client,
            JsonNode *node)
 {
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  send_text (client, text);
+}
+
+/* One text to many clients: the pool takes it once per thread. */
+static void
+send_to_many (HzHubRelay *self,
+              GArray     *ids,
+              JsonNode   *node)
+{
   g_autofree char *text = NULL;
 
-  if (soup_websocket_connection_get_state (client->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+  if (ids->len == 0)
     return;
   text = json_to_string (node, FALSE);
-  soup_websocket_connection_send_text (client->conn, text);
+  hz_hub_ws_pool_send_many (self->pool, (const guint64 *) (gpointer) ids->data, ids->len, text);
+}
+
+static void
+close_client (Client     *client,
+              gushort     code,
+              const char *reason)
+{
+  if (client->closing)
+    return;
+  client->closing = TRUE;
+  hz_hub_ws_pool_close (client->relay->pool, client->id, code, reason);
 }
 
 static void
@@ -162,20 +206,21 @@ send_error (Client     *client,
   send_node (client, root);
 }
 
+/* Per user, so that a signal or a presence change does not walk every
+ * socket of the hub. */
+static GPtrArray *
+user_clients (HzHubRelay *self,
+              const char *user_id)
+{
+  return user_id ? g_hash_table_lookup (self->by_user, user_id) : NULL;
+}
+
 static gboolean
 user_online (HzHubRelay *self,
              const char *user_id,
              Client     *except)
 {
-  guint i;
-
-  for (i = 0; i < self->clients->len; i++)
-    {
-      Client *c = g_ptr_array_index (self->clients, i);
-      if (c != except && g_str_equal (c->user->id, user_id))
-        return TRUE;
-    }
-  return FALSE;
+  return user_clients (self, user_id) != NULL;
 }
 
 static gboolean
@@ -198,17 +243,12 @@ const char *
 hz_hub_relay_presence (HzHubRelay *self,
                        const char *user_id)
 {
-  const char *chosen = NULL;
-  guint i;
+  GPtrArray *mine = user_clients (self, user_id);
+  const char *chosen;
 
-  for (i = self->clients->len; i > 0 && chosen == NULL; i--)
-    {
-      Client *c = g_ptr_array_index (self->clients, i - 1);
-      if (g_str_equal (c->user->id, user_id))
-        chosen = c->status;
-    }
-  if (chosen == NULL)
+  if (mine == NULL)
     return "offline";
+  chosen = ((Client *) g_ptr_array_index (mine, mine->len - 1))->status;  /* the newest socket's */
   return in_session (self, user_id) ? "busy" : chosen;
 }
 
@@ -226,6 +266,7 @@ broadcast_presence (HzHubRelay *self,
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GArray) ids = NULL;
   guint i;
 
   json_builder_begin_object (b);
@@ -237,8 +278,14 @@ broadcast_presence (HzHubRelay *self,
   json_builder_add_string_value (b, status);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), self->clients->len);
   for (i = 0; i < self->clients->len; i++)
-    send_node (g_ptr_array_index (self->clients, i), root);
+    {
+      Client *c = g_ptr_array_index (self->clients, i);
+      if (!c->closing)
+        g_array_append_val (ids, c->id);
+    }
+  send_to_many (self, ids, root);
 }
 
 static JsonNode *
@@ -268,6 +315,9 @@ hz_hub_relay_publish_consult (HzHubRelay         *self,
 {
   g_autoptr(GPtrArray) events = hz_hub_store_events (self->store, consult->id, seq - 1, 1);
   g_autoptr(JsonNode) message = NULL;
+  g_autoptr(GArray) ids = NULL;
+  GHashTableIter iter;
+  GPtrArray *mine;
   const char *doctors[2] = { consult->requester_id, consult->responder_id };
   const char *before[2];
   guint i;
@@ -286,12 +336,18 @@ hz_hub_relay_publish_consult (HzHubRelay         *self,
   if (events->len == 0)
     return;
   message = consult_message (consult, g_ptr_array_index (events, 0));
-  for (i = 0; i < self->clients->len; i++)
-    {
-      Client *c = g_ptr_array_index (self->clients, i);
-      if (hz_hub_access_may_see (c->user, consult))
-        send_node (c, message);
-    }
+  ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+  /* judged once per user, sent to each of their sockets */
+  g_hash_table_iter_init (&iter, self->by_user);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &mine))
+    if (hz_hub_access_may_see (((Client *) g_ptr_array_index (mine, 0))->user, consult))
+      for (i = 0; i < mine->len; i++)
+        {
+          Client *c = g_ptr_array_index (mine, i);
+          if (!c->closing)
+            g_array_append_val (ids, c->id);
+        }
+  send_to_many (self, ids, message);
 }
 
 /* Replays what the client missed, as far as it may still see it. */
@@ -349,6 +405,7 @@ handle_signal (Client     *client,
   const char *consult_id = json_object_get_string_member_with_default (object, "consult", NULL);
   JsonNode *data = json_object_get_member (object, "data");
   HzConsultParty parties;
+  GPtrArray *peers;
   const char *peer;
   gboolean delivered = FALSE;
   guint i;
@@ -385,14 +442,11 @@ handle_signal (Client     *client,
   json_builder_end_object (b);
   message = json_builder_get_root (b);
 
-  for (i = 0; i < self->clients->len; i++)
+  peers = user_clients (self, peer);
+  for (i = 0; peers && i < peers->len; i++)
     {
-      Client *c = g_ptr_array_index (self->clients, i);
-      if (g_strcmp0 (c->user->id, peer) == 0)
-        {
-          send_node (c, message);
-          delivered = TRUE;
-        }
+      send_node (g_ptr_array_index (peers, i), message);
+      delivered = TRUE;
     }
   if (!delivered)
     send_error (client, "peer_offline", "the other doctor is not connected");
@@ -430,12 +484,10 @@ within_rate (Client *client)
 }
 
 static void
-message_cb (SoupWebsocketConnection *conn,
-            gint                     type,
-            GBytes                  *message,
-            gpointer                 user_data)
+handle_message (Client *client,
+                gint    type,
+                GBytes *message)
 {
-  Client *client = user_data;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *checked = NULL;
   JsonObject *object;
@@ -444,11 +496,11 @@ message_cb (SoupWebsocketConnection *conn,
   const char *data = g_bytes_get_data (message, &len);
 
   /* messages still in flight after we closed a flooding socket */
-  if (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
+  if (client->closing)
     return;
   if (!within_rate (client))
     {
-      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "too many messages");
+      close_client (client, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "too many messages");
       return;
     }
   if (type != SOUP_WEBSOCKET_DATA_TEXT ||
@@ -467,22 +519,47 @@ message_cb (SoupWebsocketConnection *conn,
   else if (g_str_equal (kind, "presence"))
     handle_presence (client, object);
   else if (g_str_equal (kind, "ping"))
-    soup_websocket_connection_send_text (conn, "{\"type\":\"pong\"}");
+    send_text (client, "{\"type\":\"pong\"}");
   else
     send_error (client, "unknown_type", "unknown message type");
 }
 
 static void
-closed_cb (SoupWebsocketConnection *conn,
-           gpointer                 user_data)
+handle_closed (Client *client)
 {
-  Client *client = user_data;
   HzHubRelay *self = client->relay;
   g_autofree char *user_id = g_strdup (client->user->id);
 
+  GPtrArray *mine = user_clients (self, user_id);
+
+  g_hash_table_remove (self->by_id, &client->id);
+  if (mine)
+    {
+      g_ptr_array_remove (mine, client);  /* keeps the order: oldest first */
+      if (mine->len == 0)
+        g_hash_table_remove (self->by_user, user_id);
+    }
   g_ptr_array_remove_fast (self->clients, client);
   if (!user_online (self, user_id, NULL))
     broadcast_presence (self, user_id, "offline");
+}
+
+/* From the socket threads, on the main context. */
+static void
+pool_event_cb (guint64  id,
+               GBytes  *message,
+               gint     type,
+               gpointer user_data)
+{
+  HzHubRelay *self = user_data;
+  Client *client = g_hash_table_lookup (self->by_id, &id);
+
+  if (client == NULL)
+    return;  /* refused at the door, or already gone */
+  if (message)
+    handle_message (client, type, message);
+  else
+    handle_closed (client);
 }
 
 static HzHubUser *
@@ -503,51 +580,87 @@ authenticate (HzHubRelay        *self,
 }
 
 static void
-websocket_cb (SoupServer              *server,
-              SoupServerMessage       *msg,
-              const char              *path,
-              SoupWebsocketConnection *conn,
-              gpointer                 user_data)
+send_hello (Client *client)
 {
-  HzHubRelay *self = user_data;
-  g_autoptr(HzHubUser) user = authenticate (self, msg);
-  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) hello = NULL;
-  gboolean was_online;
-  Client *client;
 
-  if (user == NULL)
-    {
-      /* 4401: the application's "unauthorized"; the client must sign in */
-      soup_websocket_connection_close (conn, 4401, "sign in first");
-      return;
-    }
-  soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_MESSAGE_BYTES);
-  soup_websocket_connection_set_keepalive_interval (conn, KEEPALIVE_S);
-
-  client = g_new0 (Client, 1);
-  client->relay = self;
-  client->conn = g_object_ref (conn);
-  client->user = g_steal_pointer (&user);
-  client->status = g_strdup ("available");
-  was_online = user_online (self, client->user->id, NULL);
-  g_ptr_array_add (self->clients, client);
-  g_signal_connect (conn, "message", G_CALLBACK (message_cb), client);
-  g_signal_connect (conn, "closed", G_CALLBACK (closed_cb), client);
-
-  b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, "hello");
   json_builder_set_member_name (b, "cursor");
-  json_builder_add_int_value (b, hz_hub_store_last_seq (self->store));
+  json_builder_add_int_value (b, hz_hub_store_last_seq (client->relay->store));
   json_builder_set_member_name (b, "user");
   json_builder_add_value (b, hz_hub_user_to_json (client->user));
   json_builder_end_object (b);
   hello = json_builder_get_root (b);
   send_node (client, hello);
+}
+
+/* The 101 answer is out: the socket goes to a pool thread. Who it is was
+ * settled before the upgrade (upgrade_cb). */
+static void
+upgraded_cb (SoupServerMessage *msg,
+             gpointer           user_data)
+{
+  HzHubRelay *self = user_data;
+  HzHubUser *user = g_object_steal_data (G_OBJECT (msg), "hz-user");
+  g_autoptr(GIOStream) stream = NULL;
+  const char *origin = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin");
+  gboolean was_online;
+  Client *client;
+  guint64 id;
+
+  g_signal_handlers_disconnect_by_func (msg, upgraded_cb, user_data);
+  stream = soup_server_message_steal_connection (msg);  /* (transfer full) */
+  id = hz_hub_ws_pool_adopt (self->pool, stream, soup_server_message_get_uri (msg), origin);
+  if (user == NULL)
+    {
+      /* 4401: the application's "unauthorized"; the client must sign in */
+      hz_hub_ws_pool_close (self->pool, id, 4401, "sign in first");
+      return;
+    }
+
+  client = g_new0 (Client, 1);
+  client->relay = self;
+  client->id = id;
+  client->user = user;
+  client->status = g_strdup ("available");
+  was_online = user_online (self, client->user->id, NULL);
+  g_ptr_array_add (self->clients, client);
+  g_hash_table_insert (self->by_id, &client->id, client);
+  if (!was_online)
+    g_hash_table_insert (self->by_user, g_strdup (client->user->id), g_ptr_array_new ());
+  g_ptr_array_add (user_clients (self, client->user->id), client);
+  send_hello (client);
   if (!was_online)
     broadcast_presence (self, client->user->id, hz_hub_relay_presence (self, client->user->id));
+}
+
+/* An ordinary handler doing the handshake, rather than libsoup's
+ * WebSocket handler, so that the socket can be handed to another thread
+ * before a connection object is made for it on this one. */
+static void
+upgrade_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  HzHubRelay *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, &error))
+    {
+      static const char body[] = "{\"error\":{\"code\":\"invalid\",\"message\":\"not a WebSocket handshake\"}}";
+      soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+      soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_STATIC,
+                                        body, strlen (body));
+      return;
+    }
+  soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL);
+  g_object_set_data_full (G_OBJECT (msg), "hz-user", authenticate (self, msg), (GDestroyNotify) hz_hub_user_free);
+  g_signal_connect (msg, "wrote-informational", G_CALLBACK (upgraded_cb), self);
 }
 
 void
@@ -555,5 +668,5 @@ hz_hub_relay_attach (HzHubRelay *self,
                      SoupServer *server,
                      const char *path)
 {
-  soup_server_add_websocket_handler (server, path, NULL, NULL, websocket_cb, self, NULL);
+  soup_server_add_handler (server, path, upgrade_cb, self, NULL);
 }

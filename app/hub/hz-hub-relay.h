@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HzHubRelay, hz_hub_relay, HZ, HUB_RELAY, GObject)
 
 HzHubRelay *hz_hub_relay_new              (HzHubStore         *store,
-                                           guint               max_messages_per_second);
+                                           guint               max_messages_per_second,
+                                           guint               socket_threads);
 void        hz_hub_relay_attach           (HzHubRelay         *self,
                                            SoupServer         *server,
                                            const char         *path);

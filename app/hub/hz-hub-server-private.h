@@ -20,6 +20,10 @@ struct _HzHubServer {
   HzHubRateLimit *per_account;
   HzHubRateLimit *per_address;
   guint           expiry_source;
+  /* group commit: answers and pushes wait for one fsync per batch */
+  GPtrArray      *held;       /* SoupServerMessage, paused */
+  GPtrArray      *to_publish; /* Publish */
+  guint           flush_source;
 };
 
 /* One API request, already authenticated unless the route is public. */

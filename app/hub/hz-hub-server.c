@@ -10,12 +10,31 @@
 
 G_DEFINE_FINAL_TYPE (HzHubServer, hz_hub_server, G_TYPE_OBJECT)
 
+typedef struct {
+  HzHubConsult *consult;
+  gint64        seq;
+} Publish;
+
+static void
+publish_free (Publish *p)
+{
+  hz_hub_consult_free (p->consult);
+  g_free (p);
+}
+
+static void flush (HzHubServer *self);
+
 static void
 hz_hub_server_dispose (GObject *object)
 {
   HzHubServer *self = HZ_HUB_SERVER (object);
 
   g_clear_handle_id (&self->expiry_source, g_source_remove);
+  if (self->held)
+    flush (self);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_pointer (&self->held, g_ptr_array_unref);
+  g_clear_pointer (&self->to_publish, g_ptr_array_unref);
   if (self->soup)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -36,6 +55,66 @@ hz_hub_server_class_init (HzHubServerClass *klass)
 static void
 hz_hub_server_init (HzHubServer *self)
 {
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  self->to_publish = g_ptr_array_new_with_free_func ((GDestroyNotify) publish_free);
+}
+
+/* One fsync for everything committed since the last, then the answers
+ * and the pushes that waited for it. Nothing leaves the hub about a
+ * change that a power cut could still undo. */
+static void
+flush (HzHubServer *self)
+{
+  g_autoptr(GPtrArray) held = g_steal_pointer (&self->held);
+  g_autoptr(GPtrArray) to_publish = g_steal_pointer (&self->to_publish);
+  g_autoptr(GError) error = NULL;
+  gboolean synced = hz_hub_store_sync (self->store, &error);
+  guint i;
+
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  self->to_publish = g_ptr_array_new_with_free_func ((GDestroyNotify) publish_free);
+  if (!synced)
+    g_printerr ("huizhen-hub: %s\n", error->message);
+  for (i = 0; i < held->len; i++)
+    {
+      SoupServerMessage *msg = g_ptr_array_index (held, i);
+      if (!synced)
+        hz_hub_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server_error",
+                            "the change could not be written to disk");
+      soup_server_message_unpause (msg);
+    }
+  for (i = 0; synced && i < to_publish->len; i++)
+    {
+      Publish *p = g_ptr_array_index (to_publish, i);
+      hz_hub_relay_publish_consult (self->relay, p->consult, p->seq);
+    }
+}
+
+static gboolean
+flush_cb (gpointer user_data)
+{
+  HzHubServer *self = user_data;
+
+  self->flush_source = 0;
+  flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Soon, but after whatever else is ready now: that is the batch. */
+static void
+schedule_flush (HzHubServer *self)
+{
+  if (self->flush_source == 0)
+    self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_cb, self, NULL);
+}
+
+static void
+hold_until_synced (HzHubServer       *self,
+                   SoupServerMessage *msg)
+{
+  soup_server_message_pause (msg);
+  g_ptr_array_add (self->held, g_object_ref (msg));
+  schedule_flush (self);
 }
 
 char *
@@ -318,6 +397,7 @@ api_cb (SoupServer        *server,
   g_autoptr(HzHubUser) user = NULL;
   g_auto(GStrv) parts = NULL;
   HzHubRequest req = { self, msg, NULL, NULL, 0, soup_server_message_get_method (msg), NULL };
+  guint64 commits = hz_hub_store_commits (self->store);
 
   if (soup_server_message_get_status (msg) != 0)
     return;  /* refused early */
@@ -342,15 +422,21 @@ api_cb (SoupServer        *server,
     }
   req.idem_key = idempotency_key (&req);
 
-  if (replay_idempotent (&req))
-    return;
-  if (req.n_parts >= 1 && g_str_equal (parts[0], "consults"))
-    hz_hub_api_consults (&req);
-  else if (req.n_parts >= 1 && (g_str_equal (parts[0], "keys") ||
-                                (req.n_parts == 2 && g_str_equal (parts[0], "me") && g_str_equal (parts[1], "key"))))
-    hz_hub_api_keys (&req);
-  else
-    hz_hub_api_session (&req);
+  if (!replay_idempotent (&req))
+    {
+      if (req.n_parts >= 1 && g_str_equal (parts[0], "consults"))
+        hz_hub_api_consults (&req);
+      else if (req.n_parts >= 1 && (g_str_equal (parts[0], "keys") ||
+                                    (req.n_parts == 2 && g_str_equal (parts[0], "me") && g_str_equal (parts[1], "key"))))
+        hz_hub_api_keys (&req);
+      else
+        hz_hub_api_session (&req);
+    }
+  /* It wrote (a change, a session, a record.read event), or it may show
+   * what another request of this batch wrote (a replayed answer, a
+   * consult read back): answer once that is on disk. */
+  if (hz_hub_store_commits (self->store) != commits || hz_hub_store_unsynced (self->store))
+    hold_until_synced (self, msg);
 }
 
 static gboolean
@@ -369,7 +455,7 @@ hz_hub_server_new (HzHubConfig *config,
   self->config = config;
   self->store = g_object_ref (store);
   self->soup = soup_server_new ("server-header", "huizhen-hub/" PACKAGE_VERSION, NULL);
-  self->relay = hz_hub_relay_new (store, config->ws_messages_per_second);
+  self->relay = hz_hub_relay_new (store, config->ws_messages_per_second, config->socket_threads);
   self->per_account = hz_hub_rate_limit_new (config->login_failures_per_account, 10 * 60 * G_USEC_PER_SEC);
   self->per_address = hz_hub_rate_limit_new (config->login_failures_per_address, 10 * 60 * G_USEC_PER_SEC);
 
@@ -468,12 +554,18 @@ hz_hub_server_get_url (HzHubServer *self)
                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
   return url;
 }
+/* Pushed with the next flush, once the change is on disk. */
 void
 hz_hub_server_publish_consult (HzHubServer        *self,
                                const HzHubConsult *consult,
                                gint64              seq)
 {
-  hz_hub_relay_publish_consult (self->relay, consult, seq);
+  Publish *p = g_new0 (Publish, 1);
+
+  p->consult = hz_hub_consult_copy (consult);
+  p->seq = seq;
+  g_ptr_array_add (self->to_publish, p);
+  schedule_flush (self);
 }
 
 /* Requests nobody accepted in time go back to the requester as expired,

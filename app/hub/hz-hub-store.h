@@ -40,6 +40,11 @@ GQuark        hz_hub_store_error_quark     (void);
 HzHubStore   *hz_hub_store_open            (const char       *path,
                                             GError          **error);
 
+guint64       hz_hub_store_commits         (HzHubStore       *self);
+gboolean      hz_hub_store_unsynced        (HzHubStore       *self);
+gboolean      hz_hub_store_sync            (HzHubStore       *self,
+                                            GError          **error);
+
 gboolean      hz_hub_store_add_institution (HzHubStore       *self,
                                             const char       *id,
                                             const char       *name,

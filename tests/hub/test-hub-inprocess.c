@@ -140,13 +140,18 @@ test_workflow (void)
   g_autofree char *id = NULL;
   g_autofree char *offer = NULL;
   g_autofree char *events_path = NULL;
+  guint64 commits;
   guint status = 0;
 
   hello = hz_ws_next (a, "hello", 2000);
   g_assert_nonnull (hello);
+  commits = hz_hub_store_commits (ip->store);
   created = hz_hub_call (hub, zhou, "POST", "consults", NEW_REQUEST, &status);
   g_assert_cmpuint (status, ==, 201);
   id = g_strdup (hz_json_str (created, "id"));
+  /* group commit: the answer came only once the change was synced */
+  g_assert_cmpuint (hz_hub_store_commits (ip->store), >, commits);
+  g_assert_false (hz_hub_store_unsynced (ip->store));
 
   /* the candidate cardiologist hears of it; the dermatologist does not */
   pushed = hz_ws_next (b, "consult", 2000);
