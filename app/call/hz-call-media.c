@@ -202,6 +202,7 @@ static gboolean
 link_to_webrtc (HzCall     *self,
                 GstElement *last,
                 GstCaps    *caps,
+                gboolean    nack,
                 GError    **error)
 {
   GstPadTemplate *templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self->webrtc), "sink_%u");
@@ -218,9 +219,10 @@ link_to_webrtc (HzCall     *self,
   g_object_get (sink, "transceiver", &trans, NULL);
   /* The same caps (with the TWCC extmap) on both sides: the answerer's
    * transceivers exist before the offer comes, so its answer keeps the
-   * extension (see ../shared/MACHINE.md). NACK asks for lost packets. */
+   * extension (see ../shared/MACHINE.md). NACK asks for lost video
+   * packets; a resent audio packet would come too late to be played. */
   g_object_set (trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-                "codec-preferences", caps, "do-nack", TRUE, NULL);
+                "codec-preferences", caps, "do-nack", nack, NULL);
   return TRUE;
 }
 
@@ -260,10 +262,15 @@ build_video_send (HzCall  *self,
   gst_bin_add (GST_BIN (self->pipeline), self->video_src);
 
   self->target_kbps = start_bitrate (self);
+  g_clear_object (&self->bwe);
+  self->bwe = hz_bandwidth_estimator_new (50, self->target_kbps, self->target_kbps * 5 / 3);
   /* deadline=1 (realtime), cpu-used: speed over density, no lookahead,
    * keyframes only when asked for or every 10 s, error resilience so a
    * loss damages one frame, not the rest of the GOP. */
-  desc = g_strdup_printf ("%s%s valve name=valve ! queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream "
+  /* The ladder (videoscale, videorate, capsfilter) lets the bandwidth
+   * estimate lower resolution and frame rate; passthrough at full size. */
+  desc = g_strdup_printf ("%s%s valve name=valve ! videoscale ! videorate drop-only=true skip-to-first=true "
+                          "! capsfilter name=ladder ! queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream "
                           "! vp8enc name=venc deadline=1 cpu-used=8 threads=2 end-usage=cbr target-bitrate=%u "
                           "lag-in-frames=0 keyframe-max-dist=%u error-resilient=default undershoot=95 "
                           "buffer-size=300 buffer-initial-size=200 buffer-optimal-size=250 max-quantizer=56 "
@@ -279,6 +286,8 @@ build_video_send (HzCall  *self,
   gst_object_unref (self->video_valve);  /* the bin keeps it */
   self->vp8enc = gst_bin_get_by_name (GST_BIN (chain), "venc");
   gst_object_unref (self->vp8enc);
+  self->video_caps = gst_bin_get_by_name (GST_BIN (chain), "ladder");
+  gst_object_unref (self->video_caps);
   g_object_set (self->video_valve, "drop", self->camera_off, NULL);
   if (!gst_element_link (self->video_src, chain))
     {
@@ -289,7 +298,7 @@ build_video_send (HzCall  *self,
                                "rtcp-fb-nack=(boolean)true,rtcp-fb-nack-pli=(boolean)true,"
                                "rtcp-fb-ccm-fir=(boolean)true,rtcp-fb-transport-cc=(boolean)true,"
                                "extmap-1=(string)" TWCC_URI);
-  return link_to_webrtc (self, chain, caps, error);
+  return link_to_webrtc (self, chain, caps, TRUE, error);
 }
 
 static gboolean
@@ -321,7 +330,7 @@ build_audio_send (HzCall  *self,
     }
   caps = gst_caps_from_string ("application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111,"
                                "rtcp-fb-transport-cc=(boolean)true,extmap-1=(string)" TWCC_URI);
-  return link_to_webrtc (self, chain, caps, error);
+  return link_to_webrtc (self, chain, caps, FALSE, error);
 }
 
 static void
@@ -445,7 +454,7 @@ on_pad_added (GstElement *webrtc,
   media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
   video = g_strcmp0 (media, "video") == 0;
   if (video)
-    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=0 max-size-bytes=0 ! rtpvp8depay ! vp8dec threads=2 "
+    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=0 max-size-bytes=0 ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec threads=2 "
                             "! %s%s videoconvert ! video/x-raw,format=BGRA "
                             "! appsink name=sink max-buffers=2 drop=true sync=false",
                             self->remote_video_filter ? self->remote_video_filter : "",
@@ -496,13 +505,34 @@ text_job_free (gpointer data)
   g_free (job);
 }
 
+#define PING_PREFIX "{\"hz-call\":\"ping\",\"t\":"
+#define PONG_PREFIX "{\"hz-call\":\"pong\",\"t\":"
+
+/* The engine's own pings share the channel; they are answered here and
+ * never reach the application. */
 static gboolean
 data_in_cb (gpointer user_data)
 {
   TextJob *job = user_data;
+  HzCall *self = job->self;
 
-  if (job->self->state != HZ_CALL_STATE_ENDED)
-    _hz_call_emit_data (job->self, job->text);
+  if (self->state == HZ_CALL_STATE_ENDED)
+    return G_SOURCE_REMOVE;
+  if (g_str_has_prefix (job->text, PING_PREFIX))
+    {
+      g_autofree char *pong = g_strconcat (PONG_PREFIX, job->text + strlen (PING_PREFIX), NULL);
+      _hz_call_media_send_data (self, pong, NULL);
+    }
+  else if (g_str_has_prefix (job->text, PONG_PREFIX))
+    {
+      gint64 sent = g_ascii_strtoll (job->text + strlen (PONG_PREFIX), NULL, 10);
+      gint64 now = g_get_monotonic_time ();
+
+      if (sent > 0 && sent <= now)
+        self->stats.rtt_ms = (now - sent) / 1000.0;
+    }
+  else
+    _hz_call_emit_data (self, job->text);
   return G_SOURCE_REMOVE;
 }
 
@@ -514,6 +544,9 @@ on_channel_message (GstWebRTCDataChannel *channel,
   HzCall *self = user_data;
   TextJob *job = g_new0 (TextJob, 1);
 
+  g_mutex_lock (&self->lock);
+  self->last_media_us = g_get_monotonic_time ();
+  g_mutex_unlock (&self->lock);
   job->self = self;
   job->text = g_strdup (text);
   _hz_call_invoke (self, data_in_cb, job, text_job_free);
@@ -778,7 +811,7 @@ _hz_call_media_stop (HzCall *self)
   g_signal_handlers_disconnect_by_data (self->webrtc, self);
   self->webrtc = NULL;
   self->video_src = self->video_queue = self->audio_src = self->audio_queue = NULL;
-  self->volume = self->video_valve = self->vp8enc = NULL;
+  self->volume = self->video_valve = self->vp8enc = self->video_caps = NULL;
   g_clear_pointer (&self->pipeline, gst_object_unref);
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->newest_sample, gst_sample_unref);

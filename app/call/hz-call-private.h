@@ -6,6 +6,7 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
+#include "hz-bandwidth-estimator.h"
 #include "hz-call.h"
 
 G_BEGIN_DECLS
@@ -79,8 +80,11 @@ struct _HzCall
   HzCallStats          stats;
   guint64              prev_bytes_in, prev_bytes_out, prev_frames;
   gint64               prev_tick_us;
-  gint64               prev_lost, prev_received;
+  guint                ticks;
   guint                target_kbps;
+  HzBandwidthEstimator *bwe;
+  const HzBweRung     *rung;
+  gboolean             ladder_audio_only;
   guint                quality_seconds[4];
 
   HzConsultLog        *log;

@@ -628,7 +628,7 @@ hz_call_set_camera_off (HzCall   *self,
     return;
   self->camera_off = off;
   if (self->video_valve)
-    g_object_set (self->video_valve, "drop", off, NULL);
+    g_object_set (self->video_valve, "drop", off || self->ladder_audio_only, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA_OFF]);
 }
 
@@ -748,6 +748,7 @@ hz_call_dispose (GObject *object)
   _hz_call_media_stop (self);
   g_clear_object (&self->signaling);
   g_clear_object (&self->log);
+  g_clear_object (&self->bwe);
   G_OBJECT_CLASS (hz_call_parent_class)->dispose (object);
 }
 

@@ -168,10 +168,12 @@ on_frame (HzCall       *call,
 {
   guint *count = user_data;
 
-  g_assert_cmpint (frame->width, ==, 320);
-  g_assert_cmpint (frame->height, ==, 240);
-  g_assert_cmpuint (frame->stride, >=, 320 * 4);
-  g_assert_cmpuint (g_bytes_get_size (frame->pixels), >=, frame->stride * 239 + 320 * 4);
+  /* 320x240, or a rung of the ladder below it with the same shape */
+  g_assert_cmpint (frame->width, <=, 320);
+  g_assert_cmpint (frame->width, >, 0);
+  g_assert_cmpint (frame->width * 3, ==, frame->height * 4);
+  g_assert_cmpuint (frame->stride, >=, (gsize) frame->width * 4);
+  g_assert_cmpuint (g_bytes_get_size (frame->pixels), >=, frame->stride * (frame->height - 1) + frame->width * 4);
   (*count)++;
 }
 
@@ -269,7 +271,7 @@ test_media_and_data (Fixture       *f,
   pump (1500);
   g_assert_cmpuint (f->frames_b, >=, 5);   /* the new camera's pictures arrive */
   hz_call_get_stats (f->callee, &stats);
-  g_assert_cmpint (stats.width, ==, 320);
+  g_assert_cmpint (stats.width, >, 0);
   g_assert_cmpfloat (stats.recv_kbps, >, 10);
   g_assert_cmpfloat (stats.send_kbps, >, 5);   /* audio goes on with the camera off */
   hz_call_set_camera_off (f->callee, FALSE);
