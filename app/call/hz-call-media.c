@@ -12,6 +12,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
+#include <nice/agent.h>
 
 #include "hz-call-private.h"
 
@@ -788,6 +789,80 @@ fail:
   return FALSE;
 }
 
+typedef struct {
+  GMutex   lock;
+  GCond    cond;
+  gboolean done;
+  int      refs;
+} CloseWait;
+
+static void
+close_wait_unref (CloseWait *w)
+{
+  gboolean last;
+
+  g_mutex_lock (&w->lock);
+  last = --w->refs == 0;
+  g_mutex_unlock (&w->lock);
+  if (last)
+    {
+      g_mutex_clear (&w->lock);
+      g_cond_clear (&w->cond);
+      g_free (w);
+    }
+}
+
+static void
+agent_closed_cb (GObject      *agent,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CloseWait *w = user_data;
+
+  g_mutex_lock (&w->lock);
+  w->done = TRUE;
+  g_cond_signal (&w->cond);
+  g_mutex_unlock (&w->lock);
+  close_wait_unref (w);
+}
+
+/* With TURN, libnice keeps refreshing the allocations until the agent is
+ * closed, and warns when an agent goes with refreshes alive. Closing tells
+ * the server the allocation is over (lifetime 0); it takes a round trip,
+ * so wait for it, a bounded time, in the agent's own thread. */
+static void
+close_turn_allocations (HzCall *self)
+{
+  g_autoptr(GstWebRTCICE) ice = NULL;
+  g_autoptr(GObject) agent = NULL;
+  gboolean turn = FALSE;
+  CloseWait *w;
+  gint64 deadline;
+
+  for (guint i = 0; self->ice_servers && self->ice_servers[i]; i++)
+    turn = turn || g_str_has_prefix (self->ice_servers[i], "turn");
+  if (!turn || self->webrtc == NULL)
+    return;
+  g_object_get (self->webrtc, "ice-agent", &ice, NULL);
+  if (ice == NULL || !g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
+    return;
+  g_object_get (ice, "agent", &agent, NULL);
+  if (!NICE_IS_AGENT (agent))
+    return;
+  w = g_new0 (CloseWait, 1);
+  g_mutex_init (&w->lock);
+  g_cond_init (&w->cond);
+  w->refs = 2;
+  nice_agent_close_async (NICE_AGENT (agent), agent_closed_cb, w);
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  g_mutex_lock (&w->lock);
+  while (!w->done)
+    if (!g_cond_wait_until (&w->cond, &w->lock, deadline))
+      break;
+  g_mutex_unlock (&w->lock);
+  close_wait_unref (w);
+}
+
 void
 _hz_call_media_stop (HzCall *self)
 {
@@ -795,6 +870,7 @@ _hz_call_media_stop (HzCall *self)
 
   if (self->pipeline == NULL)
     return;
+  close_turn_allocations (self);
   if (self->channel)
     {
       g_signal_handlers_disconnect_by_data (self->channel, self);

@@ -95,6 +95,7 @@ G_DECLARE_FINAL_TYPE (HzCall, hz_call, HZ, CALL, GObject)
 GQuark           hz_call_error_quark        (void);
 
 gboolean         hz_call_check_plugins      (GError          **error);
+GStrv            hz_call_ice_servers_from_json (JsonObject     *turn_reply);
 void             hz_call_prewarm            (void);
 
 HzCall          *hz_call_new_outgoing       (HzCallSignaling  *signaling,
