@@ -262,9 +262,14 @@ build_video_send (HzCall  *self,
     return FALSE;
   gst_bin_add (GST_BIN (self->pipeline), self->video_src);
 
-  self->target_kbps = start_bitrate (self);
-  g_clear_object (&self->bwe);
-  self->bwe = hz_bandwidth_estimator_new (50, self->target_kbps, self->target_kbps * 5 / 3);
+  /* A restarted transport keeps what the estimator learnt. */
+  if (self->bwe == NULL)
+    {
+      self->target_kbps = start_bitrate (self);
+      self->bwe = hz_bandwidth_estimator_new (50, self->target_kbps, self->target_kbps * 5 / 3);
+    }
+  self->rung = NULL;
+  self->ladder_audio_only = FALSE;
   /* deadline=1 (realtime), cpu-used: speed over density, no lookahead,
    * keyframes only when asked for or every 10 s, error resilience so a
    * loss damages one frame, not the rest of the GOP. */
@@ -893,6 +898,25 @@ _hz_call_media_stop (HzCall *self)
   g_clear_pointer (&self->newest_sample, gst_sample_unref);
   g_mutex_unlock (&self->lock);
   g_ptr_array_set_size (self->pending_candidates, 0);
+}
+
+/* webrtcbin 1.22 cannot restart ICE within a session (no ice-restart
+ * offer option), so a restart is a new transport: a fresh webrtcbin and a
+ * fresh offer/answer. The call, its id, the estimator, the counters and
+ * data not yet sent stay. */
+gboolean
+_hz_call_media_restart (HzCall *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  _hz_call_media_stop (self);
+  self->remote_described = FALSE;
+  if (!_hz_call_media_build (self, &error))
+    {
+      _hz_call_end (self, HZ_CALL_END_MEDIA_ERROR, error->message, TRUE);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Device switch during a call: the new source replaces the old one in

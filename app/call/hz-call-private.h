@@ -81,6 +81,7 @@ struct _HzCall
   guint64              prev_bytes_in, prev_bytes_out, prev_frames;
   gint64               prev_tick_us;
   guint                ticks;
+  gint64               last_restart_us;
   guint                target_kbps;
   HzBandwidthEstimator *bwe;
   const HzBweRung     *rung;
@@ -119,6 +120,7 @@ void     _hz_call_webrtc_connect (HzCall         *self);
 gboolean _hz_call_media_build   (HzCall          *self,
                                  GError         **error);
 void     _hz_call_media_stop    (HzCall          *self);
+gboolean _hz_call_media_restart (HzCall          *self);
 void     _hz_call_media_offer   (HzCall          *self);
 void     _hz_call_media_take_offer  (HzCall      *self,
                                      const char  *sdp);

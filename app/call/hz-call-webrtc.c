@@ -327,7 +327,11 @@ ice_state_cb (gpointer data)
         _hz_call_set_state (self, HZ_CALL_STATE_CONNECTED);
       break;
     case GST_WEBRTC_ICE_CONNECTION_STATE_FAILED:
-      _hz_call_end (self, HZ_CALL_END_PEER_VANISHED, "ICE failed", TRUE);
+      /* before the first connection there is nothing to restart */
+      if (self->connected_us == 0)
+        _hz_call_end (self, HZ_CALL_END_PEER_VANISHED, "ICE failed", TRUE);
+      else if (self->state == HZ_CALL_STATE_CONNECTED)
+        _hz_call_set_state (self, HZ_CALL_STATE_RECONNECTING);
       break;
     case GST_WEBRTC_ICE_CONNECTION_STATE_DISCONNECTED:
       if (self->state == HZ_CALL_STATE_CONNECTED)
@@ -520,6 +524,19 @@ _hz_call_media_tick (HzCall *self)
           return;
         }
       _hz_call_set_state (self, silent_ms > 2000 ? HZ_CALL_STATE_RECONNECTING : HZ_CALL_STATE_CONNECTED);
+      /* The offerer restarts the transport after 3 s of silence, then
+       * every 4 s while it lasts: a link that comes back (or a new
+       * network) gets a fresh ICE session, and the call goes on. */
+      if (!self->is_caller && silent_ms > 3000 && now - self->last_restart_us > 4 * G_USEC_PER_SEC &&
+          self->connected_us != 0)
+        {
+          self->last_restart_us = now;
+          g_debug ("call %s: no media for %" G_GINT64_FORMAT " ms, restarting the transport",
+                   self->call_id, silent_ms);
+          if (_hz_call_media_restart (self))
+            _hz_call_media_offer (self);
+          return;
+        }
     }
 
   control_rate (self);

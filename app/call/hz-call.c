@@ -410,11 +410,12 @@ on_signal_message (HzCallSignaling *signaling,
         }
       if (sdp == NULL)
         _hz_call_end (self, HZ_CALL_END_BAD_SIGNAL, "an offer without SDP", TRUE);
-      else
-        _hz_call_media_take_offer (self, sdp);
+      else if (!self->remote_described || _hz_call_media_restart (self))
+        _hz_call_media_take_offer (self, sdp);   /* a second offer: the callee restarted */
     }
-  else if (g_str_equal (kind, "answer") && !self->is_caller &&
-           self->state == HZ_CALL_STATE_CONNECTING && !self->remote_described)
+  else if (g_str_equal (kind, "answer") && !self->is_caller && !self->remote_described &&
+           (self->state == HZ_CALL_STATE_CONNECTING || self->state == HZ_CALL_STATE_CONNECTED ||
+            self->state == HZ_CALL_STATE_RECONNECTING))
     {
       const char *sdp = json_object_get_string_member_with_default (message, "sdp", NULL);
 

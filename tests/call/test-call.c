@@ -248,6 +248,7 @@ pump (guint ms)
 static gboolean has_callee (Fixture *f) { return f->callee != NULL; }
 static gboolean caller_ended (Fixture *f) { return hz_call_get_state (f->caller) == HZ_CALL_STATE_ENDED; }
 static gboolean callee_ended (Fixture *f) { return f->callee && hz_call_get_state (f->callee) == HZ_CALL_STATE_ENDED; }
+static gboolean callee_reconnecting (Fixture *f) { return hz_call_get_state (f->callee) == HZ_CALL_STATE_RECONNECTING; }
 static gboolean both_ended (Fixture *f) { return caller_ended (f) && callee_ended (f); }
 
 static gboolean
@@ -547,6 +548,36 @@ test_stray_messages (Fixture       *f,
   g_assert_null (hz_call_get_pipeline (f->caller));
 }
 
+static gboolean
+frames_resumed (Fixture *f)
+{
+  return f->frames_a >= 10 && f->frames_b >= 10 &&
+         hz_call_get_state (f->caller) == HZ_CALL_STATE_CONNECTED &&
+         hz_call_get_state (f->callee) == HZ_CALL_STATE_CONNECTED;
+}
+
+static void
+test_transport_restart (Fixture       *f,
+                        gconstpointer  data)
+{
+  GstElement *old;
+
+  f->options.media_timeout_ms = 15000;
+  connect_call (f);
+  /* the caller's transport stalls (as when its link drops): both sides
+   * hear nothing; the callee starts a new transport, the caller takes it,
+   * and pictures flow again in the same call */
+  old = hz_call_get_pipeline (f->caller);
+  gst_element_set_state (old, GST_STATE_PAUSED);
+  g_assert_true (wait_for (f, callee_reconnecting, 6000));
+  f->frames_a = f->frames_b = 0;
+  g_assert_true (wait_for (f, frames_resumed, 20000));
+  g_assert_true (hz_call_get_pipeline (f->caller) != (gpointer) old);
+  hz_call_hangup (f->caller);
+  g_assert_true (wait_for (f, callee_ended, 5000));
+  g_assert_cmpint (hz_call_get_end_reason (f->callee), ==, HZ_CALL_END_HANGUP_REMOTE);
+}
+
 static void
 skip_no_coturn (Fixture       *f,
                 gconstpointer  data)
@@ -616,6 +647,8 @@ test_relay_only_without_turn (Fixture       *f,
 int
 main (int argc, char **argv)
 {
+  g_autofree char *turnserver = g_find_program_in_path ("turnserver");
+
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
   hz_call_prewarm ();
@@ -631,8 +664,9 @@ main (int argc, char **argv)
   ADD ("/call/bad-input/not-sdp", test_not_sdp);
   ADD ("/call/bad-input/stray-messages", test_stray_messages);
   ADD ("/call/peer-vanishes", test_peer_vanishes);
+  ADD ("/call/transport-restart", test_transport_restart);
   ADD ("/call/relay-only/no-turn", test_relay_only_without_turn);
-  if (g_find_program_in_path ("turnserver"))
+  if (turnserver != NULL)
     g_test_add ("/call/relay-only/coturn", Fixture, "coturn", fixture_setup, test_relay_only, fixture_teardown);
   else
     g_test_add ("/call/relay-only/coturn", Fixture, NULL, NULL, skip_no_coturn, NULL);
