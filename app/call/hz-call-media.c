@@ -270,19 +270,22 @@ build_video_send (HzCall  *self,
     }
   self->rung = NULL;
   self->ladder_audio_only = FALSE;
-  /* deadline=1 (realtime), cpu-used: speed over density, no lookahead,
+  /* deadline=1 (realtime), cpu-used: speed over density (16, the
+   * fastest, from 720p up, where an encoder at 8 takes half a core or more
+   * on these machines; 8 below, where it is cheap anyway), no lookahead,
    * keyframes only when asked for or every 10 s, error resilience so a
    * loss damages one frame, not the rest of the GOP. */
   /* The ladder (videoscale, videorate, capsfilter) lets the bandwidth
    * estimate lower resolution and frame rate; passthrough at full size. */
   desc = g_strdup_printf ("%s%s valve name=valve ! videoscale ! videorate drop-only=true skip-to-first=true "
                           "! capsfilter name=ladder ! queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream "
-                          "! vp8enc name=venc deadline=1 cpu-used=8 threads=2 end-usage=cbr target-bitrate=%u "
+                          "! vp8enc name=venc deadline=1 cpu-used=%d threads=2 end-usage=cbr target-bitrate=%u "
                           "lag-in-frames=0 keyframe-max-dist=%u error-resilient=default undershoot=95 "
                           "buffer-size=300 buffer-initial-size=200 buffer-optimal-size=250 max-quantizer=56 "
                           "! rtpvp8pay mtu=1200 picture-id-mode=15-bit",
                           self->local_video_filter ? self->local_video_filter : "",
                           self->local_video_filter ? " !" : "",
+                          self->width * self->height >= 1280 * 720 ? 16 : 8,
                           self->target_kbps * 1000, self->fps * 10);
   chain = add_parsed (self, desc, error);
   if (chain == NULL)
@@ -511,6 +514,28 @@ text_job_free (gpointer data)
   g_free (job);
 }
 
+/* The jitter buffer waits for late and resent packets; a resent packet
+ * comes one round trip after the loss, so the buffer holds about one RTT
+ * plus a margin: short on a LAN or loopback (the 60 ms start), longer over
+ * a township's link. Changed only when it is off by more than a quarter,
+ * since each change is a small glitch. rtpbin passes the new latency on to
+ * the running jitter buffers. */
+static void
+adapt_latency (HzCall *self)
+{
+  guint wanted = CLAMP ((guint) (self->stats.rtt_ms * 1.2) + 30, 40, 400);
+
+  if (self->webrtc == NULL || self->latency_fixed)
+    return;
+  if (wanted * 4 > self->latency_ms * 5 || wanted * 4 < self->latency_ms * 3)
+    {
+      g_debug ("call %s: RTT %.0f ms, jitter buffer %u → %u ms", self->call_id,
+               self->stats.rtt_ms, self->latency_ms, wanted);
+      self->latency_ms = wanted;
+      g_object_set (self->webrtc, "latency", wanted, NULL);
+    }
+}
+
 #define PING_PREFIX "{\"hz-call\":\"ping\",\"t\":"
 #define PONG_PREFIX "{\"hz-call\":\"pong\",\"t\":"
 
@@ -535,7 +560,10 @@ data_in_cb (gpointer user_data)
       gint64 now = g_get_monotonic_time ();
 
       if (sent > 0 && sent <= now)
-        self->stats.rtt_ms = (now - sent) / 1000.0;
+        {
+          self->stats.rtt_ms = (now - sent) / 1000.0;
+          adapt_latency (self);
+        }
     }
   else
     _hz_call_emit_data (self, job->text);

@@ -28,6 +28,7 @@ struct _HzCall
   gboolean             audio_playback;
   guint                width, height, fps;
   guint                latency_ms;
+  gboolean             latency_fixed;  /* set by the options: never adapted */
   gboolean             loopback;
   gboolean             relay_only;
   GStrv                ice_servers;
@@ -82,6 +83,7 @@ struct _HzCall
   gint64               prev_tick_us;
   guint                ticks;
   gint64               last_restart_us;
+  guint                restarts;       /* since media last flowed */
   guint                target_kbps;
   HzBandwidthEstimator *bwe;
   const HzBweRung     *rung;

@@ -524,12 +524,16 @@ _hz_call_media_tick (HzCall *self)
           return;
         }
       _hz_call_set_state (self, silent_ms > 2000 ? HZ_CALL_STATE_RECONNECTING : HZ_CALL_STATE_CONNECTED);
-      /* The offerer restarts the transport after 3 s of silence, then
-       * every 4 s while it lasts: a link that comes back (or a new
-       * network) gets a fresh ICE session, and the call goes on. */
-      if (!self->is_caller && silent_ms > 3000 && now - self->last_restart_us > 4 * G_USEC_PER_SEC &&
-          self->connected_us != 0)
+      /* The offerer restarts the transport after 3 s of silence, and
+       * again, backing off, while it lasts: a link that comes back (or a
+       * new network) gets a fresh ICE session, and the call goes on. */
+      if (silent_ms <= 2000)
+        self->restarts = 0;
+      else if (!self->is_caller && silent_ms > 3000 && self->connected_us != 0 &&
+               now - self->last_restart_us > (4 * G_USEC_PER_SEC << MIN (self->restarts, 2)))
         {
+          /* 4 s, 8 s, then every 16 s: a slow new session gets its chance */
+          self->restarts++;
           self->last_restart_us = now;
           g_debug ("call %s: no media for %" G_GINT64_FORMAT " ms, restarting the transport",
                    self->call_id, silent_ms);

@@ -455,6 +455,7 @@ take_options (HzCall              *self,
   self->height = o->height ? o->height : 480;
   self->fps = o->fps ? o->fps : 30;
   self->latency_ms = o->latency_ms ? o->latency_ms : 60;
+  self->latency_fixed = o->latency_ms != 0;
   self->loopback = o->loopback;
   self->relay_only = o->relay_only;
   self->ice_servers = g_strdupv ((char **) o->ice_servers);
