@@ -84,6 +84,7 @@ struct _HzCall
   guint                ticks;
   gint64               last_restart_us;
   guint                restarts;       /* since media last flowed */
+  gboolean             lost_feedback_told;
   guint                target_kbps;
   HzBandwidthEstimator *bwe;
   const HzBweRung     *rung;
@@ -117,6 +118,15 @@ guint    _hz_call_pipeline_message_signal (void);
 
 /* hz-call-webrtc.c: negotiation, ICE, statistics */
 void     _hz_call_webrtc_connect (HzCall         *self);
+
+/* hz-call-data.c */
+void     _hz_call_data_connect_channel (HzCall               *self,
+                                        GstWebRTCDataChannel *channel);
+void     _hz_call_data_adopt_channel   (HzCall               *self,
+                                        GstWebRTCDataChannel *channel);
+void     _hz_call_data_on_data_channel (GstElement           *webrtc,
+                                        GstWebRTCDataChannel *channel,
+                                        gpointer              user_data);
 
 /* hz-call-media.c */
 gboolean _hz_call_media_build   (HzCall          *self,

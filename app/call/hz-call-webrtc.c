@@ -422,11 +422,21 @@ control_rate (HzCall *self)
   if (self->bwe == NULL || self->vp8enc == NULL)
     return;
   if (self->state == HZ_CALL_STATE_RECONNECTING)
-    hz_bandwidth_estimator_lost_feedback (self->bwe, g_get_monotonic_time ());
+    {
+      /* Once per silence: a dead link says nothing about its rate when it
+       * comes back, and halving every second would leave only audio. */
+      if (self->lost_feedback_told)
+        return;
+      self->lost_feedback_told = TRUE;
+      hz_bandwidth_estimator_lost_feedback (self->bwe, g_get_monotonic_time ());
+    }
   else if (self->state != HZ_CALL_STATE_CONNECTED || !read_twcc (self, &f))
     return;
   else
-    hz_bandwidth_estimator_update (self->bwe, &f);
+    {
+      self->lost_feedback_told = FALSE;
+      hz_bandwidth_estimator_update (self->bwe, &f);
+    }
   kbps = hz_bandwidth_estimator_get_target_kbps (self->bwe);
   if (kbps * 20 < self->target_kbps * 19 || kbps * 20 > self->target_kbps * 21)
     {
@@ -494,9 +504,10 @@ _hz_call_media_tick (HzCall *self)
       if (silent_ms <= 2000)
         self->restarts = 0;
       else if (!self->is_caller && silent_ms > 3000 && self->connected_us != 0 &&
-               now - self->last_restart_us > (4 * G_USEC_PER_SEC << MIN (self->restarts, 2)))
+               now - self->last_restart_us > (4 + 2 * MIN (self->restarts, 2)) * G_USEC_PER_SEC)
         {
-          /* 4 s, 8 s, then every 16 s: a slow new session gets its chance */
+          /* after 4 s, 6 s, then every 8 s: a slow new session gets its
+           * chance, and a link back from a cut waits at most 8 s */
           self->restarts++;
           self->last_restart_us = now;
           g_debug ("call %s: no media for %" G_GINT64_FORMAT " ms, restarting the transport",

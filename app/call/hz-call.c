@@ -39,90 +39,6 @@ G_DEFINE_FINAL_TYPE (HzCall, hz_call, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (hz-call-error-quark, hz_call_error)
 
-static const char * const state_names[] = {
-  "idle", "ringing-out", "ringing-in", "connecting", "connected", "reconnecting", "ended",
-};
-static const char * const end_names[] = {
-  "none", "hangup-local", "hangup-remote", "rejected", "busy", "cancelled",
-  "no-answer", "peer-vanished", "bad-signal", "media-error",
-};
-static const char * const quality_names[] = {
-  "good", "poor", "audio-only", "reconnecting",
-};
-
-const char *
-hz_call_state_to_string (HzCallState state)
-{
-  g_return_val_if_fail (state < G_N_ELEMENTS (state_names), NULL);
-  return state_names[state];
-}
-
-const char *
-hz_call_end_reason_to_string (HzCallEndReason reason)
-{
-  g_return_val_if_fail (reason < G_N_ELEMENTS (end_names), NULL);
-  return end_names[reason];
-}
-
-const char *
-hz_call_quality_to_string (HzCallQuality quality)
-{
-  g_return_val_if_fail (quality < G_N_ELEMENTS (quality_names), NULL);
-  return quality_names[quality];
-}
-
-/* The hub's `GET /api/v1/turn` reply ({"ice_servers": [{"urls": [...],
- * "username", "credential"}]}) as webrtcbin URIs: "turn://USER:PASS@HOST:PORT"
- * (user and password escaped: the REST-API user name has a colon), and
- * "stun://HOST:PORT". Unknown schemes are skipped. */
-GStrv
-hz_call_ice_servers_from_json (JsonObject *turn_reply)
-{
-  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-  JsonNode *node;
-  JsonArray *servers;
-
-  g_return_val_if_fail (turn_reply != NULL, NULL);
-  node = json_object_get_member (turn_reply, "ice_servers");
-  servers = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-  for (guint i = 0; servers && i < json_array_get_length (servers); i++)
-    {
-      JsonNode *sn = json_array_get_element (servers, i);
-      JsonObject *s = JSON_NODE_HOLDS_OBJECT (sn) ? json_node_get_object (sn) : NULL;
-      JsonNode *un = s ? json_object_get_member (s, "urls") : NULL;
-      JsonArray *urls = un && JSON_NODE_HOLDS_ARRAY (un) ? json_node_get_array (un) : NULL;
-      const char *user = s ? json_object_get_string_member_with_default (s, "username", "") : "";
-      const char *pass = s ? json_object_get_string_member_with_default (s, "credential", "") : "";
-      g_autofree char *user_e = g_uri_escape_string (user, NULL, FALSE);
-      g_autofree char *pass_e = g_uri_escape_string (pass, NULL, FALSE);
-
-      for (guint j = 0; urls && j < json_array_get_length (urls); j++)
-        {
-          JsonNode *u = json_array_get_element (urls, j);
-          const char *url = JSON_NODE_HOLDS_VALUE (u) && json_node_get_value_type (u) == G_TYPE_STRING
-                            ? json_node_get_string (u) : "";
-          g_autofree char *hostport = NULL;
-          g_autofree char *uri = NULL;
-          char *q;
-
-          if (g_str_has_prefix (url, "turn:") || g_str_has_prefix (url, "turns:"))
-            {
-              gboolean tls = url[4] == 's';
-
-              hostport = g_strdup (url + (tls ? 6 : 5));
-              if ((q = strchr (hostport, '?')))
-                *q = '\0';
-              uri = g_strdup_printf ("%s://%s:%s@%s", tls ? "turns" : "turn", user_e, pass_e, hostport);
-            }
-          else if (g_str_has_prefix (url, "stun:"))
-            uri = g_strdup_printf ("stun://%s", url + 5);
-          if (uri != NULL && (hostport == NULL || *hostport != '\0'))
-            g_strv_builder_add (b, uri);
-        }
-    }
-  return g_strv_builder_end (b);
-}
-
 /* ---- main-context plumbing ---- */
 
 typedef struct {
@@ -190,7 +106,7 @@ _hz_call_set_state (HzCall      *self,
 {
   if (self->state == state)
     return;
-  g_debug ("call %s: %s → %s", self->call_id, state_names[self->state], state_names[state]);
+  g_debug ("call %s: %s → %s", self->call_id, hz_call_state_to_string (self->state), hz_call_state_to_string (state));
   self->state = state;
   if (state == HZ_CALL_STATE_CONNECTED && self->connected_us == 0)
     {
@@ -225,14 +141,14 @@ write_end_to_log (HzCall *self)
   json_builder_set_member_name (b, "role");
   json_builder_add_string_value (b, self->is_caller ? "caller" : "callee");
   json_builder_set_member_name (b, "end");
-  json_builder_add_string_value (b, end_names[self->end_reason]);
+  json_builder_add_string_value (b, hz_call_end_reason_to_string (self->end_reason));
   json_builder_set_member_name (b, "duration_s");
   json_builder_add_int_value (b, hz_call_get_duration_us (self) / G_USEC_PER_SEC);
   json_builder_set_member_name (b, "quality_s");
   json_builder_begin_object (b);
-  for (guint i = 0; i < G_N_ELEMENTS (quality_names); i++)
+  for (guint i = 0; i <= HZ_CALL_QUALITY_RECONNECTING; i++)
     {
-      json_builder_set_member_name (b, quality_names[i]);
+      json_builder_set_member_name (b, hz_call_quality_to_string (i));
       json_builder_add_int_value (b, self->quality_seconds[i]);
     }
   json_builder_end_object (b);
@@ -280,7 +196,7 @@ _hz_call_end (HzCall          *self,
   _hz_call_media_stop (self);
   if (self->log && self->connected_us != 0)
     write_end_to_log (self);
-  g_debug ("call %s ended: %s (%s)", self->call_id, end_names[reason], detail ? detail : "");
+  g_debug ("call %s ended: %s (%s)", self->call_id, hz_call_end_reason_to_string (reason), detail ? detail : "");
   _hz_call_set_state (self, HZ_CALL_STATE_ENDED);
 }
 
