@@ -169,6 +169,13 @@ count_out_cb (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+static gboolean
+first_media_cb (gpointer user_data)
+{
+  _hz_call_media_force_keyframe (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static GstPadProbeReturn
 count_in_cb (GstPad          *pad,
              GstPadProbeInfo *info,
@@ -176,11 +183,18 @@ count_in_cb (GstPad          *pad,
 {
   HzCall *self = user_data;
   GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  gboolean first;
 
   g_mutex_lock (&self->lock);
   self->bytes_in += gst_buffer_get_size (buffer);
+  first = !self->media_seen;
+  self->media_seen = TRUE;
   self->last_media_us = g_get_monotonic_time ();
   g_mutex_unlock (&self->lock);
+  /* Media arrives, so DTLS is up both ways: the other side gets a
+   * keyframe from us at once rather than after its request. */
+  if (first)
+    _hz_call_invoke (self, first_media_cb, self, NULL);
   return GST_PAD_PROBE_OK;
 }
 
@@ -566,6 +580,11 @@ configure_ice (HzCall *self)
       if (nice && g_object_class_find_property (G_OBJECT_GET_CLASS (nice), "upnp"))
         g_object_set (nice, "upnp", FALSE, NULL);
     }
+  /* ICE over TCP doubles the candidates and checks for a path UDP or
+   * TURN already covers (a clinic behind a UDP-blocking firewall needs
+   * TURN over TCP/TLS, which is the TURN server's URI, not this). */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "ice-tcp"))
+    g_object_set (agent, "ice-tcp", FALSE, NULL);
   /* libnice never gathers 127.0.0.1 by itself, and in a namespace with only
    * lo it gathers nothing at all (../shared/MACHINE.md). */
   if (self->loopback)
@@ -741,6 +760,7 @@ _hz_call_media_stop (HzCall *self)
   g_clear_pointer (&self->pipeline, gst_object_unref);
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->newest_sample, gst_sample_unref);
+  self->media_seen = FALSE;
   g_mutex_unlock (&self->lock);
   g_ptr_array_set_size (self->pending_candidates, 0);
 }
@@ -810,6 +830,19 @@ _hz_call_media_replace_source (HzCall     *self,
       self->audio_spec = g_strdup (spec);
     }
   return TRUE;
+}
+
+/* A keyframe now: the encoder's first one went out before DTLS was up and
+ * was lost, and waiting for the receiver's request costs a round trip. */
+void
+_hz_call_media_force_keyframe (HzCall *self)
+{
+  g_autoptr(GstPad) src = NULL;
+
+  if (self->vp8enc == NULL)
+    return;
+  src = gst_element_get_static_pad (self->vp8enc, "src");
+  gst_pad_send_event (src, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
 }
 
 /* For tests and benchmarks: the call's pipeline, or NULL. */

@@ -75,6 +75,7 @@ struct _HzCall
   guint64              bytes_in, bytes_out;
   guint64              frames, audio_buffers;
   gint64               last_media_us;
+  gboolean             media_seen;    /* by this transport */
   int                  frame_width, frame_height;
 
   /* figures of the main context */
@@ -133,6 +134,7 @@ gboolean _hz_call_media_build   (HzCall          *self,
                                  GError         **error);
 void     _hz_call_media_stop    (HzCall          *self);
 gboolean _hz_call_media_restart (HzCall          *self);
+void     _hz_call_media_force_keyframe (HzCall   *self);
 void     _hz_call_media_offer   (HzCall          *self);
 void     _hz_call_media_take_offer  (HzCall      *self,
                                      const char  *sdp);

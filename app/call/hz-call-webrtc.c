@@ -289,6 +289,7 @@ ice_state_cb (gpointer data)
     case GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED:
       if (self->state == HZ_CALL_STATE_CONNECTING || self->state == HZ_CALL_STATE_RECONNECTING)
         _hz_call_set_state (self, HZ_CALL_STATE_CONNECTED);
+      _hz_call_media_force_keyframe (self);
       break;
     case GST_WEBRTC_ICE_CONNECTION_STATE_FAILED:
       /* before the first connection there is nothing to restart */
