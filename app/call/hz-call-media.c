@@ -12,6 +12,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
+#include <nice/agent.h>
 
 #include "hz-call-private.h"
 
@@ -168,6 +169,13 @@ count_out_cb (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+static gboolean
+first_media_cb (gpointer user_data)
+{
+  _hz_call_media_force_keyframe (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static GstPadProbeReturn
 count_in_cb (GstPad          *pad,
              GstPadProbeInfo *info,
@@ -175,11 +183,18 @@ count_in_cb (GstPad          *pad,
 {
   HzCall *self = user_data;
   GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  gboolean first;
 
   g_mutex_lock (&self->lock);
   self->bytes_in += gst_buffer_get_size (buffer);
+  first = !self->media_seen;
+  self->media_seen = TRUE;
   self->last_media_us = g_get_monotonic_time ();
   g_mutex_unlock (&self->lock);
+  /* Media arrives, so DTLS is up both ways: the other side gets a
+   * keyframe from us at once rather than after its request. */
+  if (first)
+    _hz_call_invoke (self, first_media_cb, self, NULL);
   return GST_PAD_PROBE_OK;
 }
 
@@ -202,6 +217,7 @@ static gboolean
 link_to_webrtc (HzCall     *self,
                 GstElement *last,
                 GstCaps    *caps,
+                gboolean    nack,
                 GError    **error)
 {
   GstPadTemplate *templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self->webrtc), "sink_%u");
@@ -218,9 +234,10 @@ link_to_webrtc (HzCall     *self,
   g_object_get (sink, "transceiver", &trans, NULL);
   /* The same caps (with the TWCC extmap) on both sides: the answerer's
    * transceivers exist before the offer comes, so its answer keeps the
-   * extension (see ../shared/MACHINE.md). NACK asks for lost packets. */
+   * extension (see ../shared/MACHINE.md). NACK asks for lost video
+   * packets; a resent audio packet would come too late to be played. */
   g_object_set (trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-                "codec-preferences", caps, "do-nack", TRUE, NULL);
+                "codec-preferences", caps, "do-nack", nack, NULL);
   return TRUE;
 }
 
@@ -259,17 +276,30 @@ build_video_send (HzCall  *self,
     return FALSE;
   gst_bin_add (GST_BIN (self->pipeline), self->video_src);
 
-  self->target_kbps = start_bitrate (self);
-  /* deadline=1 (realtime), cpu-used: speed over density, no lookahead,
+  /* A restarted transport keeps what the estimator learnt. */
+  if (self->bwe == NULL)
+    {
+      self->target_kbps = start_bitrate (self);
+      self->bwe = hz_bandwidth_estimator_new (50, self->target_kbps, self->target_kbps * 5 / 3);
+    }
+  self->rung = NULL;
+  self->ladder_audio_only = FALSE;
+  /* deadline=1 (realtime), cpu-used: speed over density (16, the
+   * fastest, from 720p up, where an encoder at 8 takes half a core or more
+   * on these machines; 8 below, where it is cheap anyway), no lookahead,
    * keyframes only when asked for or every 10 s, error resilience so a
    * loss damages one frame, not the rest of the GOP. */
-  desc = g_strdup_printf ("%s%s valve name=valve ! queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream "
-                          "! vp8enc name=venc deadline=1 cpu-used=8 threads=2 end-usage=cbr target-bitrate=%u "
+  /* The ladder (videoscale, videorate, capsfilter) lets the bandwidth
+   * estimate lower resolution and frame rate; passthrough at full size. */
+  desc = g_strdup_printf ("%s%s valve name=valve ! videoscale ! videorate drop-only=true skip-to-first=true "
+                          "! capsfilter name=ladder ! queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream "
+                          "! vp8enc name=venc deadline=1 cpu-used=%d threads=2 end-usage=cbr target-bitrate=%u "
                           "lag-in-frames=0 keyframe-max-dist=%u error-resilient=default undershoot=95 "
                           "buffer-size=300 buffer-initial-size=200 buffer-optimal-size=250 max-quantizer=56 "
                           "! rtpvp8pay mtu=1200 picture-id-mode=15-bit",
                           self->local_video_filter ? self->local_video_filter : "",
                           self->local_video_filter ? " !" : "",
+                          self->width * self->height >= 1280 * 720 ? 16 : 8,
                           self->target_kbps * 1000, self->fps * 10);
   chain = add_parsed (self, desc, error);
   if (chain == NULL)
@@ -279,6 +309,8 @@ build_video_send (HzCall  *self,
   gst_object_unref (self->video_valve);  /* the bin keeps it */
   self->vp8enc = gst_bin_get_by_name (GST_BIN (chain), "venc");
   gst_object_unref (self->vp8enc);
+  self->video_caps = gst_bin_get_by_name (GST_BIN (chain), "ladder");
+  gst_object_unref (self->video_caps);
   g_object_set (self->video_valve, "drop", self->camera_off, NULL);
   if (!gst_element_link (self->video_src, chain))
     {
@@ -289,7 +321,7 @@ build_video_send (HzCall  *self,
                                "rtcp-fb-nack=(boolean)true,rtcp-fb-nack-pli=(boolean)true,"
                                "rtcp-fb-ccm-fir=(boolean)true,rtcp-fb-transport-cc=(boolean)true,"
                                "extmap-1=(string)" TWCC_URI);
-  return link_to_webrtc (self, chain, caps, error);
+  return link_to_webrtc (self, chain, caps, TRUE, error);
 }
 
 static gboolean
@@ -321,7 +353,7 @@ build_audio_send (HzCall  *self,
     }
   caps = gst_caps_from_string ("application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111,"
                                "rtcp-fb-transport-cc=(boolean)true,extmap-1=(string)" TWCC_URI);
-  return link_to_webrtc (self, chain, caps, error);
+  return link_to_webrtc (self, chain, caps, FALSE, error);
 }
 
 static void
@@ -445,7 +477,7 @@ on_pad_added (GstElement *webrtc,
   media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
   video = g_strcmp0 (media, "video") == 0;
   if (video)
-    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=0 max-size-bytes=0 ! rtpvp8depay ! vp8dec threads=2 "
+    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=0 max-size-bytes=0 ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec threads=2 "
                             "! %s%s videoconvert ! video/x-raw,format=BGRA "
                             "! appsink name=sink max-buffers=2 drop=true sync=false",
                             self->remote_video_filter ? self->remote_video_filter : "",
@@ -479,140 +511,6 @@ on_pad_added (GstElement *webrtc,
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_in_cb, self, NULL);
   if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
     g_warning ("call %s: cannot link the %s decoder", self->call_id, media);
-}
-
-/* ---- data channel ---- */
-
-typedef struct {
-  HzCall *self;
-  char   *text;
-} TextJob;
-
-static void
-text_job_free (gpointer data)
-{
-  TextJob *job = data;
-  g_free (job->text);
-  g_free (job);
-}
-
-static gboolean
-data_in_cb (gpointer user_data)
-{
-  TextJob *job = user_data;
-
-  if (job->self->state != HZ_CALL_STATE_ENDED)
-    _hz_call_emit_data (job->self, job->text);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_channel_message (GstWebRTCDataChannel *channel,
-                    const char           *text,
-                    gpointer              user_data)
-{
-  HzCall *self = user_data;
-  TextJob *job = g_new0 (TextJob, 1);
-
-  job->self = self;
-  job->text = g_strdup (text);
-  _hz_call_invoke (self, data_in_cb, job, text_job_free);
-}
-
-static gboolean
-flush_outgoing (gpointer user_data)
-{
-  HzCall *self = user_data;
-  GstWebRTCDataChannelState ready = GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED;
-  char *text;
-
-  if (self->channel == NULL)
-    return G_SOURCE_REMOVE;
-  g_object_get (self->channel, "ready-state", &ready, NULL);
-  if (ready != GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
-    return G_SOURCE_REMOVE;
-  while ((text = g_queue_pop_head (&self->outgoing_data)))
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!gst_webrtc_data_channel_send_string_full (self->channel, text, &error))
-        g_warning ("call %s: data channel: %s", self->call_id, error->message);
-      g_free (text);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_channel_open (GstWebRTCDataChannel *channel,
-                 gpointer              user_data)
-{
-  _hz_call_invoke (user_data, flush_outgoing, user_data, NULL);
-}
-
-static void
-connect_channel (HzCall               *self,
-                 GstWebRTCDataChannel *channel)
-{
-  g_signal_connect (channel, "on-message-string", G_CALLBACK (on_channel_message), self);
-  g_signal_connect (channel, "on-open", G_CALLBACK (on_channel_open), self);
-}
-
-static void
-adopt_channel (HzCall               *self,
-               GstWebRTCDataChannel *channel)
-{
-  if (self->channel)
-    g_signal_handlers_disconnect_by_data (self->channel, self);
-  g_set_object (&self->channel, channel);
-  /* It may have opened already. */
-  _hz_call_invoke (self, flush_outgoing, self, NULL);
-}
-
-typedef struct {
-  HzCall               *self;
-  GstWebRTCDataChannel *channel;
-} ChannelJob;
-
-static void
-channel_job_free (gpointer data)
-{
-  ChannelJob *job = data;
-  g_object_unref (job->channel);
-  g_free (job);
-}
-
-static gboolean
-adopt_channel_cb (gpointer data)
-{
-  ChannelJob *job = data;
-
-  if (job->self->pipeline != NULL)
-    adopt_channel (job->self, job->channel);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_data_channel (GstElement           *webrtc,
-                 GstWebRTCDataChannel *channel,
-                 gpointer              user_data)
-{
-  ChannelJob *job = g_new0 (ChannelJob, 1);
-
-  job->self = user_data;
-  job->channel = g_object_ref (channel);
-  /* Connect at once, here, so no early message is missed; adopt later. */
-  connect_channel (user_data, channel);
-  _hz_call_invoke (user_data, adopt_channel_cb, job, channel_job_free);
-}
-
-gboolean
-_hz_call_media_send_data (HzCall     *self,
-                          const char *text,
-                          GError    **error)
-{
-  g_queue_push_tail (&self->outgoing_data, g_strdup (text));
-  flush_outgoing (self);
-  return TRUE;
 }
 
 /* ---- the pipeline ---- */
@@ -682,6 +580,11 @@ configure_ice (HzCall *self)
       if (nice && g_object_class_find_property (G_OBJECT_GET_CLASS (nice), "upnp"))
         g_object_set (nice, "upnp", FALSE, NULL);
     }
+  /* ICE over TCP doubles the candidates and checks for a path UDP or
+   * TURN already covers (a clinic behind a UDP-blocking firewall needs
+   * TURN over TCP/TLS, which is the TURN server's URI, not this). */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "ice-tcp"))
+    g_object_set (agent, "ice-tcp", FALSE, NULL);
   /* libnice never gathers 127.0.0.1 by itself, and in a namespace with only
    * lo it gathers nothing at all (../shared/MACHINE.md). */
   if (self->loopback)
@@ -719,7 +622,7 @@ _hz_call_media_build (HzCall  *self,
     goto fail;
 
   g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (on_pad_added), self);
-  g_signal_connect (self->webrtc, "on-data-channel", G_CALLBACK (on_data_channel), self);
+  g_signal_connect (self->webrtc, "on-data-channel", G_CALLBACK (_hz_call_data_on_data_channel), self);
   _hz_call_webrtc_connect (self);
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
@@ -743,8 +646,8 @@ _hz_call_media_build (HzCall  *self,
       g_signal_emit_by_name (self->webrtc, "create-data-channel", "hz", NULL, &channel);
       if (channel)
         {
-          connect_channel (self, channel);
-          adopt_channel (self, channel);
+          _hz_call_data_connect_channel (self, channel);
+          _hz_call_data_adopt_channel (self, channel);
           g_object_unref (channel);
         }
     }
@@ -755,6 +658,80 @@ fail:
   return FALSE;
 }
 
+typedef struct {
+  GMutex   lock;
+  GCond    cond;
+  gboolean done;
+  int      refs;
+} CloseWait;
+
+static void
+close_wait_unref (CloseWait *w)
+{
+  gboolean last;
+
+  g_mutex_lock (&w->lock);
+  last = --w->refs == 0;
+  g_mutex_unlock (&w->lock);
+  if (last)
+    {
+      g_mutex_clear (&w->lock);
+      g_cond_clear (&w->cond);
+      g_free (w);
+    }
+}
+
+static void
+agent_closed_cb (GObject      *agent,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CloseWait *w = user_data;
+
+  g_mutex_lock (&w->lock);
+  w->done = TRUE;
+  g_cond_signal (&w->cond);
+  g_mutex_unlock (&w->lock);
+  close_wait_unref (w);
+}
+
+/* With TURN, libnice keeps refreshing the allocations until the agent is
+ * closed, and warns when an agent goes with refreshes alive. Closing tells
+ * the server the allocation is over (lifetime 0); it takes a round trip,
+ * so wait for it, a bounded time, in the agent's own thread. */
+static void
+close_turn_allocations (HzCall *self)
+{
+  g_autoptr(GstWebRTCICE) ice = NULL;
+  g_autoptr(GObject) agent = NULL;
+  gboolean turn = FALSE;
+  CloseWait *w;
+  gint64 deadline;
+
+  for (guint i = 0; self->ice_servers && self->ice_servers[i]; i++)
+    turn = turn || g_str_has_prefix (self->ice_servers[i], "turn");
+  if (!turn || self->webrtc == NULL)
+    return;
+  g_object_get (self->webrtc, "ice-agent", &ice, NULL);
+  if (ice == NULL || !g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
+    return;
+  g_object_get (ice, "agent", &agent, NULL);
+  if (!NICE_IS_AGENT (agent))
+    return;
+  w = g_new0 (CloseWait, 1);
+  g_mutex_init (&w->lock);
+  g_cond_init (&w->cond);
+  w->refs = 2;
+  nice_agent_close_async (NICE_AGENT (agent), agent_closed_cb, w);
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  g_mutex_lock (&w->lock);
+  while (!w->done)
+    if (!g_cond_wait_until (&w->cond, &w->lock, deadline))
+      break;
+  g_mutex_unlock (&w->lock);
+  close_wait_unref (w);
+}
+
 void
 _hz_call_media_stop (HzCall *self)
 {
@@ -762,6 +739,7 @@ _hz_call_media_stop (HzCall *self)
 
   if (self->pipeline == NULL)
     return;
+  close_turn_allocations (self);
   if (self->channel)
     {
       g_signal_handlers_disconnect_by_data (self->channel, self);
@@ -778,12 +756,32 @@ _hz_call_media_stop (HzCall *self)
   g_signal_handlers_disconnect_by_data (self->webrtc, self);
   self->webrtc = NULL;
   self->video_src = self->video_queue = self->audio_src = self->audio_queue = NULL;
-  self->volume = self->video_valve = self->vp8enc = NULL;
+  self->volume = self->video_valve = self->vp8enc = self->video_caps = NULL;
   g_clear_pointer (&self->pipeline, gst_object_unref);
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->newest_sample, gst_sample_unref);
+  self->media_seen = FALSE;
   g_mutex_unlock (&self->lock);
   g_ptr_array_set_size (self->pending_candidates, 0);
+}
+
+/* webrtcbin 1.22 cannot restart ICE within a session (no ice-restart
+ * offer option), so a restart is a new transport: a fresh webrtcbin and a
+ * fresh offer/answer. The call, its id, the estimator, the counters and
+ * data not yet sent stay. */
+gboolean
+_hz_call_media_restart (HzCall *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  _hz_call_media_stop (self);
+  self->remote_described = FALSE;
+  if (!_hz_call_media_build (self, &error))
+    {
+      _hz_call_end (self, HZ_CALL_END_MEDIA_ERROR, error->message, TRUE);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Device switch during a call: the new source replaces the old one in
@@ -832,6 +830,19 @@ _hz_call_media_replace_source (HzCall     *self,
       self->audio_spec = g_strdup (spec);
     }
   return TRUE;
+}
+
+/* A keyframe now: the encoder's first one went out before DTLS was up and
+ * was lost, and waiting for the receiver's request costs a round trip. */
+void
+_hz_call_media_force_keyframe (HzCall *self)
+{
+  g_autoptr(GstPad) src = NULL;
+
+  if (self->vp8enc == NULL)
+    return;
+  src = gst_element_get_static_pad (self->vp8enc, "src");
+  gst_pad_send_event (src, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
 }
 
 /* For tests and benchmarks: the call's pipeline, or NULL. */

@@ -6,6 +6,7 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
+#include "hz-bandwidth-estimator.h"
 #include "hz-call.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,7 @@ struct _HzCall
   gboolean             audio_playback;
   guint                width, height, fps;
   guint                latency_ms;
+  gboolean             latency_fixed;  /* set by the options: never adapted */
   gboolean             loopback;
   gboolean             relay_only;
   GStrv                ice_servers;
@@ -73,14 +75,21 @@ struct _HzCall
   guint64              bytes_in, bytes_out;
   guint64              frames, audio_buffers;
   gint64               last_media_us;
+  gboolean             media_seen;    /* by this transport */
   int                  frame_width, frame_height;
 
   /* figures of the main context */
   HzCallStats          stats;
   guint64              prev_bytes_in, prev_bytes_out, prev_frames;
   gint64               prev_tick_us;
-  gint64               prev_lost, prev_received;
+  guint                ticks;
+  gint64               last_restart_us;
+  guint                restarts;       /* since media last flowed */
+  gboolean             lost_feedback_told;
   guint                target_kbps;
+  HzBandwidthEstimator *bwe;
+  const HzBweRung     *rung;
+  gboolean             ladder_audio_only;
   guint                quality_seconds[4];
 
   HzConsultLog        *log;
@@ -111,10 +120,21 @@ guint    _hz_call_pipeline_message_signal (void);
 /* hz-call-webrtc.c: negotiation, ICE, statistics */
 void     _hz_call_webrtc_connect (HzCall         *self);
 
+/* hz-call-data.c */
+void     _hz_call_data_connect_channel (HzCall               *self,
+                                        GstWebRTCDataChannel *channel);
+void     _hz_call_data_adopt_channel   (HzCall               *self,
+                                        GstWebRTCDataChannel *channel);
+void     _hz_call_data_on_data_channel (GstElement           *webrtc,
+                                        GstWebRTCDataChannel *channel,
+                                        gpointer              user_data);
+
 /* hz-call-media.c */
 gboolean _hz_call_media_build   (HzCall          *self,
                                  GError         **error);
 void     _hz_call_media_stop    (HzCall          *self);
+gboolean _hz_call_media_restart (HzCall          *self);
+void     _hz_call_media_force_keyframe (HzCall   *self);
 void     _hz_call_media_offer   (HzCall          *self);
 void     _hz_call_media_take_offer  (HzCall      *self,
                                      const char  *sdp);

@@ -7,6 +7,7 @@
 #include <gst/sdp/sdp.h>
 
 #include "hz-call-private.h"
+#include "hz-call-sdp.h"
 
 /* What a promise callback needs: webrtcbin's threads must not read
  * self->webrtc, which the main context clears when the call ends. */
@@ -90,6 +91,7 @@ send_description_cb (gpointer data)
       _hz_call_end (self, HZ_CALL_END_BAD_SIGNAL, job->text, TRUE);
       return G_SOURCE_REMOVE;
     }
+  g_debug ("call %s: local %s:\n%s", self->call_id, self->is_caller ? "answer" : "offer", job->text);
   m = json_object_new ();
   json_object_set_string_member (m, "kind", self->is_caller ? "answer" : "offer");
   json_object_set_string_member (m, "sdp", job->text);
@@ -171,50 +173,13 @@ remote_set_cb (GstPromise *promise,
   gst_promise_unref (promise);
 }
 
-/* Refuses what webrtcbin would choke on or silently ignore: text that is
- * no SDP, no media, no ICE credentials or DTLS fingerprint. */
-static GstSDPMessage *
-parse_sdp (const char  *text,
-           char       **why)
-{
-  g_autoptr(GstSDPMessage) msg = NULL;
-  gboolean fingerprint, ufrag;
-
-  if (!g_str_has_prefix (text, "v=0") || strlen (text) > 60 * 1024 ||
-      gst_sdp_message_new_from_text (text, &msg) != GST_SDP_OK)
-    {
-      *why = g_strdup ("not an SDP description");
-      return NULL;
-    }
-  if (gst_sdp_message_medias_len (msg) == 0)
-    {
-      *why = g_strdup ("an SDP description without media");
-      return NULL;
-    }
-  fingerprint = gst_sdp_message_get_attribute_val (msg, "fingerprint") != NULL;
-  ufrag = gst_sdp_message_get_attribute_val (msg, "ice-ufrag") != NULL;
-  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++)
-    {
-      const GstSDPMedia *media = gst_sdp_message_get_media (msg, i);
-
-      fingerprint = fingerprint || gst_sdp_media_get_attribute_val (media, "fingerprint") != NULL;
-      ufrag = ufrag || gst_sdp_media_get_attribute_val (media, "ice-ufrag") != NULL;
-    }
-  if (!fingerprint || !ufrag)
-    {
-      *why = g_strdup ("an SDP description without ICE credentials or a DTLS fingerprint");
-      return NULL;
-    }
-  return g_steal_pointer (&msg);
-}
-
 static void
 take_description (HzCall         *self,
                   GstWebRTCSDPType type,
                   const char     *text)
 {
   g_autofree char *why = NULL;
-  GstSDPMessage *msg = parse_sdp (text, &why);
+  GstSDPMessage *msg = _hz_call_parse_sdp (text, &why);
   GstWebRTCSessionDescription *desc;
   GstPromise *promise;
 
@@ -324,9 +289,14 @@ ice_state_cb (gpointer data)
     case GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED:
       if (self->state == HZ_CALL_STATE_CONNECTING || self->state == HZ_CALL_STATE_RECONNECTING)
         _hz_call_set_state (self, HZ_CALL_STATE_CONNECTED);
+      _hz_call_media_force_keyframe (self);
       break;
     case GST_WEBRTC_ICE_CONNECTION_STATE_FAILED:
-      _hz_call_end (self, HZ_CALL_END_PEER_VANISHED, "ICE failed", TRUE);
+      /* before the first connection there is nothing to restart */
+      if (self->connected_us == 0)
+        _hz_call_end (self, HZ_CALL_END_PEER_VANISHED, "ICE failed", TRUE);
+      else if (self->state == HZ_CALL_STATE_CONNECTED)
+        _hz_call_set_state (self, HZ_CALL_STATE_RECONNECTING);
       break;
     case GST_WEBRTC_ICE_CONNECTION_STATE_DISCONNECTED:
       if (self->state == HZ_CALL_STATE_CONNECTED)
@@ -360,98 +330,6 @@ _hz_call_webrtc_connect (HzCall *self)
 
 /* ---- statistics ---- */
 
-typedef struct {
-  gint64  lost, received;
-  double  rtt_s;
-  guint   n_rtt;
-} StatsSum;
-
-static gboolean
-sum_stat (GQuark        field,
-          const GValue *value,
-          gpointer      user_data)
-{
-  StatsSum *sum = user_data;
-  const GstStructure *s;
-  GstWebRTCStatsType type;
-
-  if (!GST_VALUE_HOLDS_STRUCTURE (value))
-    return TRUE;
-  s = gst_value_get_structure (value);
-  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
-    return TRUE;
-  if (type == GST_WEBRTC_STATS_INBOUND_RTP)
-    {
-      gint64 lost = 0;
-      guint64 received = 0;
-
-      if (gst_structure_get_int64 (s, "packets-lost", &lost) && lost > 0)
-        sum->lost += lost;
-      if (gst_structure_get_uint64 (s, "packets-received", &received))
-        sum->received += received;
-    }
-  else if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
-    {
-      double rtt = 0;
-
-      if (gst_structure_get_double (s, "round-trip-time", &rtt) && rtt > 0)
-        {
-          sum->rtt_s += rtt;
-          sum->n_rtt++;
-        }
-    }
-  return TRUE;
-}
-
-typedef struct {
-  HzCall   *self;
-  StatsSum  sum;
-} StatsJob;
-
-static void
-stats_job_free (gpointer data)
-{
-  StatsJob *job = data;
-  g_object_unref (job->self);
-  g_free (job);
-}
-
-static gboolean
-stats_in_cb (gpointer data)
-{
-  StatsJob *job = data;
-  HzCall *self = job->self;
-  gint64 dlost = job->sum.lost - self->prev_lost;
-  gint64 drecv = job->sum.received - self->prev_received;
-
-  if (dlost + drecv > 0 && dlost >= 0)
-    self->stats.loss_fraction = (double) dlost / (double) (dlost + drecv);
-  self->prev_lost = job->sum.lost;
-  self->prev_received = job->sum.received;
-  if (job->sum.n_rtt > 0)
-    self->stats.rtt_ms = 1000.0 * job->sum.rtt_s / job->sum.n_rtt;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-stats_reply_cb (GstPromise *promise,
-                gpointer    user_data)
-{
-  HzCall *self = user_data;
-  StatsJob *job;
-
-  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED || gst_promise_get_reply (promise) == NULL)
-    {
-      gst_promise_unref (promise);
-      return;
-    }
-  job = g_new0 (StatsJob, 1);
-  job->self = g_object_ref (self);
-  gst_structure_foreach (gst_promise_get_reply (promise), sum_stat, &job->sum);
-  gst_promise_unref (promise);
-  _hz_call_invoke (self, stats_in_cb, job, stats_job_free);
-}
-
 static void
 set_quality (HzCall       *self,
              HzCallQuality quality)
@@ -460,6 +338,113 @@ set_quality (HzCall       *self,
     return;
   self->quality = quality;
   g_object_notify (G_OBJECT (self), "quality");
+}
+
+/* ---- rate control ---- */
+
+static gboolean
+read_twcc (HzCall        *self,
+           HzBweFeedback *f)
+{
+  g_autoptr(GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (self->webrtc), "rtpbin");
+  g_autoptr(GObject) session = NULL;
+  g_autoptr(GstStructure) twcc = NULL;
+  guint sent = 0, recv = 0;
+  double loss = 0;
+  gint64 dod = 0;
+
+  if (rtpbin == NULL)
+    return FALSE;
+  g_signal_emit_by_name (rtpbin, "get-session", 0, &session);
+  if (session == NULL || !g_object_class_find_property (G_OBJECT_GET_CLASS (session), "twcc-stats"))
+    return FALSE;
+  g_object_get (session, "twcc-stats", &twcc, NULL);
+  if (twcc == NULL || !gst_structure_get_uint (twcc, "bitrate-sent", &sent) ||
+      !gst_structure_get_uint (twcc, "bitrate-recv", &recv))
+    return FALSE;
+  if (g_getenv ("HZ_CALL_DEBUG_TWCC"))
+    {
+      g_autofree char *text = gst_structure_to_string (twcc);
+      g_debug ("call %s: %s", self->call_id, text);
+    }
+  gst_structure_get_double (twcc, "packet-loss-pct", &loss);
+  gst_structure_get_int64 (twcc, "avg-delta-of-delta", &dod);
+  f->time_us = g_get_monotonic_time ();
+  f->sent_kbps = sent / 1000.0;
+  f->recv_kbps = recv / 1000.0;
+  f->loss = CLAMP (loss / 100.0, 0.0, 1.0);
+  f->delay_trend_ms = dod / 1e6;
+  if (sent > 0)
+    self->stats.loss_fraction = f->loss;
+  return sent > 0;
+}
+
+static void
+apply_rung (HzCall          *self,
+            const HzBweRung *rung)
+{
+  g_autoptr(GstCaps) caps = NULL;
+  gboolean audio_only = rung->height == 0;
+
+  if (self->rung == rung)
+    return;
+  self->rung = rung;
+  if (audio_only != self->ladder_audio_only)
+    {
+      self->ladder_audio_only = audio_only;
+      g_object_set (self->video_valve, "drop", audio_only || self->camera_off, NULL);
+    }
+  if (audio_only)
+    return;
+  if ((guint) rung->height >= self->height && (guint) rung->fps >= self->fps)
+    caps = gst_caps_new_any ();
+  else
+    {
+      /* keep the camera's shape; encoders want even sizes */
+      int height = MIN ((guint) rung->height, self->height);
+      int width = (int) (height * (double) self->width / self->height / 2 + 0.5) * 2;
+
+      caps = gst_caps_new_simple ("video/x-raw", "width", G_TYPE_INT, width, "height", G_TYPE_INT, height,
+                                  "framerate", GST_TYPE_FRACTION, MIN ((guint) rung->fps, self->fps), 1, NULL);
+    }
+  g_debug ("call %s: video ladder → %dp%d", self->call_id, rung->height, rung->fps);
+  g_object_set (self->video_caps, "caps", caps, NULL);
+}
+
+/* The sender's side of congestion control: TWCC feedback into the
+ * estimator, its answer into the encoder and the ladder. Audio is never
+ * throttled: its 32 kbit/s is outside the video budget. */
+static void
+control_rate (HzCall *self)
+{
+  HzBweFeedback f = { 0 };
+  guint kbps;
+
+  if (self->bwe == NULL || self->vp8enc == NULL)
+    return;
+  if (self->state == HZ_CALL_STATE_RECONNECTING)
+    {
+      /* Once per silence: a dead link says nothing about its rate when it
+       * comes back, and halving every second would leave only audio. */
+      if (self->lost_feedback_told)
+        return;
+      self->lost_feedback_told = TRUE;
+      hz_bandwidth_estimator_lost_feedback (self->bwe, g_get_monotonic_time ());
+    }
+  else if (self->state != HZ_CALL_STATE_CONNECTED || !read_twcc (self, &f))
+    return;
+  else
+    {
+      self->lost_feedback_told = FALSE;
+      hz_bandwidth_estimator_update (self->bwe, &f);
+    }
+  kbps = hz_bandwidth_estimator_get_target_kbps (self->bwe);
+  if (kbps * 20 < self->target_kbps * 19 || kbps * 20 > self->target_kbps * 21)
+    {
+      self->target_kbps = kbps;
+      g_object_set (self->vp8enc, "target-bitrate", (int) kbps * 1000, NULL);
+    }
+  apply_rung (self, hz_bandwidth_estimator_get_rung (self->bwe));
 }
 
 /* Once a second from hz-call.c. */
@@ -494,7 +479,6 @@ _hz_call_media_tick (HzCall *self)
   self->stats.height = height;
   self->stats.video_frames = frames;
   self->stats.audio_buffers = audio;
-  self->stats.target_kbps = self->target_kbps;
   self->prev_bytes_in = bytes_in;
   self->prev_bytes_out = bytes_out;
   self->prev_frames = frames;
@@ -515,7 +499,28 @@ _hz_call_media_tick (HzCall *self)
           return;
         }
       _hz_call_set_state (self, silent_ms > 2000 ? HZ_CALL_STATE_RECONNECTING : HZ_CALL_STATE_CONNECTED);
+      /* The offerer restarts the transport after 3 s of silence, and
+       * again, backing off, while it lasts: a link that comes back (or a
+       * new network) gets a fresh ICE session, and the call goes on. */
+      if (silent_ms <= 2000)
+        self->restarts = 0;
+      else if (!self->is_caller && silent_ms > 3000 && self->connected_us != 0 &&
+               now - self->last_restart_us > (4 + 2 * MIN (self->restarts, 2)) * G_USEC_PER_SEC)
+        {
+          /* after 4 s, 6 s, then every 8 s: a slow new session gets its
+           * chance, and a link back from a cut waits at most 8 s */
+          self->restarts++;
+          self->last_restart_us = now;
+          g_debug ("call %s: no media for %" G_GINT64_FORMAT " ms, restarting the transport",
+                   self->call_id, silent_ms);
+          if (_hz_call_media_restart (self))
+            _hz_call_media_offer (self);
+          return;
+        }
     }
+
+  control_rate (self);
+  self->stats.target_kbps = self->target_kbps;
 
   if (self->state == HZ_CALL_STATE_RECONNECTING)
     set_quality (self, HZ_CALL_QUALITY_RECONNECTING);
@@ -527,9 +532,14 @@ _hz_call_media_tick (HzCall *self)
   else
     set_quality (self, HZ_CALL_QUALITY_GOOD);
 
-  if (self->webrtc)
+  /* Round-trip time from a ping on the data channel every two seconds.
+   * Not webrtcbin's get-stats: in 1.22.0, calling it once a second made
+   * rtpsession's RTCP thread trip over its own source table now and then
+   * (a GLib critical in g_hash_table_foreach), and its RTT and loss went
+   * stale under loss anyway (../shared/MACHINE.md). */
+  if (++self->ticks % 2 == 0 && self->channel)
     {
-      GstPromise *promise = gst_promise_new_with_change_func (stats_reply_cb, g_object_ref (self), g_object_unref);
-      g_signal_emit_by_name (self->webrtc, "get-stats", NULL, promise);
+      g_autofree char *ping = g_strdup_printf ("{\"hz-call\":\"ping\",\"t\":%lld}", (long long) now);
+      _hz_call_media_send_data (self, ping, NULL);
     }
 }

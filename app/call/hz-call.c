@@ -39,38 +39,6 @@ G_DEFINE_FINAL_TYPE (HzCall, hz_call, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (hz-call-error-quark, hz_call_error)
 
-static const char * const state_names[] = {
-  "idle", "ringing-out", "ringing-in", "connecting", "connected", "reconnecting", "ended",
-};
-static const char * const end_names[] = {
-  "none", "hangup-local", "hangup-remote", "rejected", "busy", "cancelled",
-  "no-answer", "peer-vanished", "bad-signal", "media-error",
-};
-static const char * const quality_names[] = {
-  "good", "poor", "audio-only", "reconnecting",
-};
-
-const char *
-hz_call_state_to_string (HzCallState state)
-{
-  g_return_val_if_fail (state < G_N_ELEMENTS (state_names), NULL);
-  return state_names[state];
-}
-
-const char *
-hz_call_end_reason_to_string (HzCallEndReason reason)
-{
-  g_return_val_if_fail (reason < G_N_ELEMENTS (end_names), NULL);
-  return end_names[reason];
-}
-
-const char *
-hz_call_quality_to_string (HzCallQuality quality)
-{
-  g_return_val_if_fail (quality < G_N_ELEMENTS (quality_names), NULL);
-  return quality_names[quality];
-}
-
 /* ---- main-context plumbing ---- */
 
 typedef struct {
@@ -138,7 +106,7 @@ _hz_call_set_state (HzCall      *self,
 {
   if (self->state == state)
     return;
-  g_debug ("call %s: %s → %s", self->call_id, state_names[self->state], state_names[state]);
+  g_debug ("call %s: %s → %s", self->call_id, hz_call_state_to_string (self->state), hz_call_state_to_string (state));
   self->state = state;
   if (state == HZ_CALL_STATE_CONNECTED && self->connected_us == 0)
     {
@@ -173,14 +141,14 @@ write_end_to_log (HzCall *self)
   json_builder_set_member_name (b, "role");
   json_builder_add_string_value (b, self->is_caller ? "caller" : "callee");
   json_builder_set_member_name (b, "end");
-  json_builder_add_string_value (b, end_names[self->end_reason]);
+  json_builder_add_string_value (b, hz_call_end_reason_to_string (self->end_reason));
   json_builder_set_member_name (b, "duration_s");
   json_builder_add_int_value (b, hz_call_get_duration_us (self) / G_USEC_PER_SEC);
   json_builder_set_member_name (b, "quality_s");
   json_builder_begin_object (b);
-  for (guint i = 0; i < G_N_ELEMENTS (quality_names); i++)
+  for (guint i = 0; i <= HZ_CALL_QUALITY_RECONNECTING; i++)
     {
-      json_builder_set_member_name (b, quality_names[i]);
+      json_builder_set_member_name (b, hz_call_quality_to_string (i));
       json_builder_add_int_value (b, self->quality_seconds[i]);
     }
   json_builder_end_object (b);
@@ -228,7 +196,7 @@ _hz_call_end (HzCall          *self,
   _hz_call_media_stop (self);
   if (self->log && self->connected_us != 0)
     write_end_to_log (self);
-  g_debug ("call %s ended: %s (%s)", self->call_id, end_names[reason], detail ? detail : "");
+  g_debug ("call %s ended: %s (%s)", self->call_id, hz_call_end_reason_to_string (reason), detail ? detail : "");
   _hz_call_set_state (self, HZ_CALL_STATE_ENDED);
 }
 
@@ -358,11 +326,12 @@ on_signal_message (HzCallSignaling *signaling,
         }
       if (sdp == NULL)
         _hz_call_end (self, HZ_CALL_END_BAD_SIGNAL, "an offer without SDP", TRUE);
-      else
-        _hz_call_media_take_offer (self, sdp);
+      else if (!self->remote_described || _hz_call_media_restart (self))
+        _hz_call_media_take_offer (self, sdp);   /* a second offer: the callee restarted */
     }
-  else if (g_str_equal (kind, "answer") && !self->is_caller &&
-           self->state == HZ_CALL_STATE_CONNECTING && !self->remote_described)
+  else if (g_str_equal (kind, "answer") && !self->is_caller && !self->remote_described &&
+           (self->state == HZ_CALL_STATE_CONNECTING || self->state == HZ_CALL_STATE_CONNECTED ||
+            self->state == HZ_CALL_STATE_RECONNECTING))
     {
       const char *sdp = json_object_get_string_member_with_default (message, "sdp", NULL);
 
@@ -402,6 +371,7 @@ take_options (HzCall              *self,
   self->height = o->height ? o->height : 480;
   self->fps = o->fps ? o->fps : 30;
   self->latency_ms = o->latency_ms ? o->latency_ms : 60;
+  self->latency_fixed = o->latency_ms != 0;
   self->loopback = o->loopback;
   self->relay_only = o->relay_only;
   self->ice_servers = g_strdupv ((char **) o->ice_servers);
@@ -628,7 +598,7 @@ hz_call_set_camera_off (HzCall   *self,
     return;
   self->camera_off = off;
   if (self->video_valve)
-    g_object_set (self->video_valve, "drop", off, NULL);
+    g_object_set (self->video_valve, "drop", off || self->ladder_audio_only, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA_OFF]);
 }
 
@@ -748,6 +718,7 @@ hz_call_dispose (GObject *object)
   _hz_call_media_stop (self);
   g_clear_object (&self->signaling);
   g_clear_object (&self->log);
+  g_clear_object (&self->bwe);
   G_OBJECT_CLASS (hz_call_parent_class)->dispose (object);
 }
 

@@ -220,6 +220,7 @@ peer (const Setup *s,
   argv[n++] = "--width"; argv[n++] = "1280";
   argv[n++] = "--height"; argv[n++] = "720";
   argv[n++] = "--fps"; argv[n++] = "30";
+  argv[n++] = "--stats";
   if (g2g)
     argv[n++] = "--g2g";
   argv[n] = NULL;
@@ -235,7 +236,7 @@ measure_setup (const Setup *s)
   Proc *caller;
 
   g_assert_true (wait_until (callee, "ready", NULL, NULL, 20));
-  caller = peer (s, "dr.zhou", "caller", calls, "800", FALSE);
+  caller = peer (s, "dr.zhou", "caller", calls, "2500", FALSE);
   while (!(caller->eof && callee->eof))
     {
       g_main_context_iteration (NULL, TRUE);
@@ -296,6 +297,27 @@ measure_cpu (const Setup *s)
   sleep_pumping (10000);
   a1 = cpu_seconds (caller->process);
   b1 = cpu_seconds (callee->process);
+  for (guint k = 0; k < 2; k++)
+    {
+      Proc *p = k ? callee : caller;
+      g_autoptr(GArray) fps = g_array_new (FALSE, FALSE, sizeof (double));
+      int w = 0, h = 0;
+
+      for (guint i = 0; i < p->events->len; i++)
+        {
+          JsonNode *n = g_ptr_array_index (p->events, i);
+          double v = ev_num (n, "fps");
+
+          if (!g_str_equal (ev_str (n, "event"), "stats") || ev_num (n, "recv_kbps") <= 0)
+            continue;
+          g_array_append_val (fps, v);
+          w = (int) ev_num (n, "width");
+          h = (int) ev_num (n, "height");
+        }
+      g_array_sort (fps, cmp_double);
+      printf ("%-44s %s received %dx%d at a median %.1f fps\n", k ? "" : "delivered during the CPU run:",
+              k ? "callee" : "caller", w, h, fps->len ? g_array_index (fps, double, fps->len / 2) : 0.0);
+    }
   proc_free (caller);
   proc_free (callee);
 

@@ -103,39 +103,6 @@ rest (Peer       *peer,
   return json_node_ref (json_parser_get_root (parser));
 }
 
-static void
-take_ice_servers (Peer     *peer,
-                  JsonNode *turn)
-{
-  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-  JsonArray *servers = json_object_get_array_member (json_node_get_object (turn), "ice_servers");
-
-  for (guint i = 0; servers && i < json_array_get_length (servers); i++)
-    {
-      JsonObject *s = json_array_get_object_element (servers, i);
-      JsonArray *urls = json_object_get_array_member (s, "urls");
-      g_autofree char *user = g_uri_escape_string (json_object_get_string_member (s, "username"), NULL, FALSE);
-      g_autofree char *pass = g_uri_escape_string (json_object_get_string_member (s, "credential"), NULL, FALSE);
-
-      for (guint j = 0; urls && j < json_array_get_length (urls); j++)
-        {
-          const char *url = json_array_get_string_element (urls, j);   /* turn:HOST:PORT?transport=udp */
-          g_autofree char *hostport = NULL;
-          g_autofree char *uri = NULL;
-          char *q;
-
-          if (!g_str_has_prefix (url, "turn:"))
-            continue;
-          hostport = g_strdup (url + 5);
-          if ((q = strchr (hostport, '?')))
-            *q = '\0';
-          uri = g_strdup_printf ("turn://%s:%s@%s", user, pass, hostport);
-          g_strv_builder_add (b, uri);
-        }
-    }
-  peer->ice_servers = g_strv_builder_end (b);
-}
-
 /* ---- glass-to-glass ---- */
 
 static GstPadProbeReturn
@@ -473,7 +440,7 @@ main (int argc, char **argv)
   if (opt_turn)
     {
       g_autoptr(JsonNode) turn = rest (&peer, "GET", "turn", token, NULL);
-      take_ice_servers (&peer, turn);
+      peer.ice_servers = hz_call_ice_servers_from_json (json_node_get_object (turn));
     }
   ws_uri = g_strconcat ("ws", opt_hub + 4, "api/v1/ws", NULL);
   msg = soup_message_new ("GET", ws_uri);

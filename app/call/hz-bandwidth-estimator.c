@@ -1,0 +1,213 @@
+/* hz-bandwidth-estimator.c: a delay- and loss-based sender estimate in the
+ * manner of Google Congestion Control, small enough to reason about:
+ *
+ * - a queue building up (one-way delay growing) or loss over 10 % means
+ *   the link is full: go down at once, to 85 % of what actually arrived;
+ * - loss of 2–10 % holds the rate (FEC and NACK cover it);
+ * - otherwise go up, but carefully: not for 2 s after a decrease, then by
+ *   8 % a second while far from the rate where congestion last began, and
+ *   by a few kbit/s a second near it.
+ *
+ * The video ladder follows the estimate down at once and up only after the
+ * budget has stayed above the next rung (with a margin) for 4 s, so the
+ * picture does not flap between sizes. */
+#include "config.h"
+
+#include "hz-bandwidth-estimator.h"
+
+#define DELAY_OVERUSE_MS    4.0    /* delay growth per group that means a queue */
+#define LOSS_HIGH           0.10
+#define LOSS_LOW            0.02
+#define HOLD_AFTER_DOWN_US  (2 * G_USEC_PER_SEC)
+#define RUNG_UP_AFTER_US    (4 * G_USEC_PER_SEC)
+#define RUNG_UP_MARGIN      1.25
+
+struct _HzBandwidthEstimator
+{
+  GObject    parent_instance;
+  guint      min_kbps, max_kbps;
+  double     target_kbps;
+  double     congestion_kbps;   /* where the last decrease began; 0: none yet */
+  gint64     last_down_us;
+  gint64     last_update_us;
+  HzBweState state;
+  guint      rung;              /* index in ladder */
+  gint64     above_since_us;    /* budget above the next rung since */
+};
+
+G_DEFINE_FINAL_TYPE (HzBandwidthEstimator, hz_bandwidth_estimator, G_TYPE_OBJECT)
+
+/* From the top. 320x180 at 30 fps is what a browser keeps at ~200 kbit/s;
+ * below that, frame rate goes before the picture does. */
+static const HzBweRung ladder[] = {
+  { 1200, 1280, 720, 30 },
+  {  700,  960, 540, 30 },
+  {  400,  640, 360, 30 },
+  {  150,  320, 180, 30 },
+  {   80,  320, 180, 15 },
+  {    0,    0,   0,  0 },
+};
+
+static void
+hz_bandwidth_estimator_class_init (HzBandwidthEstimatorClass *klass)
+{
+}
+
+static void
+hz_bandwidth_estimator_init (HzBandwidthEstimator *self)
+{
+}
+
+static guint
+rung_for (double kbps)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (ladder) - 1; i++)
+    if (kbps >= ladder[i].min_kbps)
+      break;
+  return i;
+}
+
+/* Budgets are for video; the caller keeps audio's share out of max_kbps. */
+HzBandwidthEstimator *
+hz_bandwidth_estimator_new (guint min_kbps,
+                            guint start_kbps,
+                            guint max_kbps)
+{
+  HzBandwidthEstimator *self = g_object_new (HZ_TYPE_BANDWIDTH_ESTIMATOR, NULL);
+
+  g_return_val_if_fail (min_kbps <= start_kbps && start_kbps <= max_kbps, self);
+  self->min_kbps = min_kbps;
+  self->max_kbps = max_kbps;
+  self->target_kbps = start_kbps;
+  self->rung = rung_for (start_kbps);
+  self->state = HZ_BWE_HOLD;
+  return self;
+}
+
+static void
+move_rung (HzBandwidthEstimator *self,
+           gint64                now)
+{
+  guint wanted = rung_for (self->target_kbps);
+
+  if (wanted > self->rung)
+    {
+      /* down at once */
+      self->rung = wanted;
+      self->above_since_us = 0;
+    }
+  else if (wanted < self->rung &&
+           self->target_kbps >= ladder[self->rung - 1].min_kbps * RUNG_UP_MARGIN)
+    {
+      if (self->above_since_us == 0)
+        self->above_since_us = now;
+      else if (now - self->above_since_us >= RUNG_UP_AFTER_US)
+        {
+          self->rung--;   /* one step at a time */
+          self->above_since_us = 0;
+        }
+    }
+  else
+    self->above_since_us = 0;
+}
+
+guint
+hz_bandwidth_estimator_update (HzBandwidthEstimator *self,
+                               const HzBweFeedback  *f)
+{
+  gboolean app_limited;
+  double dt;
+
+  g_return_val_if_fail (HZ_IS_BANDWIDTH_ESTIMATOR (self), 0);
+  g_return_val_if_fail (f != NULL, 0);
+
+  dt = self->last_update_us ? (f->time_us - self->last_update_us) / 1e6 : 1.0;
+  dt = CLAMP (dt, 0.0, 1.0);   /* a long gap is no licence for a big step */
+  self->last_update_us = f->time_us;
+
+  /* A sender far below its budget (a still picture compresses to little)
+   * cannot be what fills a queue: its delay figures are noise, and cutting
+   * to 85 % of so little would starve the picture when it moves again. */
+  app_limited = f->sent_kbps < self->target_kbps * 0.5;
+  if ((f->delay_trend_ms > DELAY_OVERUSE_MS && !app_limited) || f->loss > LOSS_HIGH)
+    {
+      double arrived = f->recv_kbps > 0 && !app_limited ? f->recv_kbps : self->target_kbps;
+      double down = MIN (self->target_kbps, arrived) * 0.85;
+
+      if (f->loss > LOSS_HIGH)
+        down = MIN (down, self->target_kbps * (1.0 - 0.5 * f->loss));
+      /* Once per round of feedback is enough: a second cut within the
+       * hold time would punish the same queue twice. */
+      if (self->state != HZ_BWE_DECREASE || f->time_us - self->last_down_us >= G_USEC_PER_SEC / 2)
+        {
+          self->congestion_kbps = self->target_kbps;
+          self->target_kbps = down;
+          self->last_down_us = f->time_us;
+        }
+      self->state = HZ_BWE_DECREASE;
+    }
+  else if (f->loss > LOSS_LOW || f->time_us - self->last_down_us < HOLD_AFTER_DOWN_US)
+    self->state = HZ_BWE_HOLD;
+  else
+    {
+      gboolean near = self->congestion_kbps > 0 &&
+                      self->target_kbps > self->congestion_kbps * 0.9;
+      /* Never run far ahead of what is actually being sent: an encoder
+       * that cannot use its budget says nothing about the link. */
+      double ceiling = f->sent_kbps > 0 ? MAX (f->sent_kbps * 1.5, self->min_kbps) : self->max_kbps;
+
+      double before = self->target_kbps;
+
+      self->state = HZ_BWE_INCREASE;
+      if (near)
+        self->target_kbps += 10.0 * dt;
+      else
+        self->target_kbps *= 1.0 + 0.08 * dt;
+      if (self->target_kbps > ceiling)
+        self->target_kbps = MAX (ceiling, before);
+    }
+  self->target_kbps = CLAMP (self->target_kbps, self->min_kbps, self->max_kbps);
+  move_rung (self, f->time_us);
+  return hz_bandwidth_estimator_get_target_kbps (self);
+}
+
+/* No feedback for a while (the link is cut): assume the worst, so the
+ * sender does not fill a queue that will be late when the link returns. */
+void
+hz_bandwidth_estimator_lost_feedback (HzBandwidthEstimator *self,
+                                      gint64                time_us)
+{
+  g_return_if_fail (HZ_IS_BANDWIDTH_ESTIMATOR (self));
+
+  self->target_kbps = MAX (self->min_kbps, self->target_kbps * 0.5);
+  self->last_down_us = time_us;
+  self->last_update_us = time_us;
+  self->state = HZ_BWE_DECREASE;
+  move_rung (self, time_us);
+}
+
+guint
+hz_bandwidth_estimator_get_target_kbps (HzBandwidthEstimator *self)
+{
+  g_return_val_if_fail (HZ_IS_BANDWIDTH_ESTIMATOR (self), 0);
+  return (guint) (self->target_kbps + 0.5);
+}
+
+HzBweState
+hz_bandwidth_estimator_get_state (HzBandwidthEstimator *self)
+{
+  g_return_val_if_fail (HZ_IS_BANDWIDTH_ESTIMATOR (self), HZ_BWE_HOLD);
+  return self->state;
+}
+
+/* The rung to encode at. The caller clamps it to its camera (no
+ * upscaling: a 240-line camera at the 360 rung sends 240 lines) and keeps
+ * the camera's aspect ratio, scaling to the rung's height. */
+const HzBweRung *
+hz_bandwidth_estimator_get_rung (HzBandwidthEstimator *self)
+{
+  g_return_val_if_fail (HZ_IS_BANDWIDTH_ESTIMATOR (self), NULL);
+  return &ladder[self->rung];
+}

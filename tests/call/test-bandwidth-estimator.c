@@ -1,0 +1,143 @@
+/* test-bandwidth-estimator.c: the estimator on made-up feedback: down fast
+ * on delay or heavy loss, hold on light loss, up carefully, the ladder. */
+#include "config.h"
+
+#include "hz-bandwidth-estimator.h"
+
+#define SEC G_USEC_PER_SEC
+
+static guint
+feed (HzBandwidthEstimator *bwe,
+      gint64                t,
+      double                sent,
+      double                recv,
+      double                loss,
+      double                delay)
+{
+  HzBweFeedback f = { t, sent, recv, loss, delay };
+  return hz_bandwidth_estimator_update (bwe, &f);
+}
+
+static void
+test_down_fast_on_delay (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 1500, 2500);
+  guint kbps;
+
+  /* a 384 kbit/s link: what arrives is capped and the queue grows */
+  kbps = feed (bwe, 1 * SEC, 1500, 380, 0.0, 20.0);
+  g_assert_cmpuint (kbps, <=, 330);
+  g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_DECREASE);
+  /* the picture goes down with it at once */
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 180);
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->fps, ==, 30);
+}
+
+static void
+test_app_limited (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 800, 1500);
+
+  /* a still picture sends 40 kbit/s of a 800 kbit/s budget: delay noise
+   * does not cut the budget to nothing */
+  g_assert_cmpuint (feed (bwe, 1 * SEC, 40, 40, 0.0, 9.0), ==, 800);
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 540);
+}
+
+static void
+test_loss (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 800, 2500);
+  guint kbps;
+
+  /* light loss: hold */
+  kbps = feed (bwe, 1 * SEC, 800, 790, 0.03, 0.0);
+  g_assert_cmpuint (kbps, ==, 800);
+  g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_HOLD);
+  /* heavy loss: down, by more the heavier it is */
+  kbps = feed (bwe, 2 * SEC, 800, 600, 0.30, 0.0);
+  g_assert_cmpuint (kbps, <=, 510);
+  g_assert_cmpuint (kbps, >=, 50);
+}
+
+static void
+test_up_carefully (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 1000, 2500);
+  guint kbps, before;
+  gint64 t = SEC;
+
+  kbps = feed (bwe, t, 1000, 500, 0.0, 10.0);     /* congestion at 1000 */
+  g_assert_cmpuint (kbps, <=, 425);
+  /* no increase for two seconds after a decrease */
+  before = kbps;
+  kbps = feed (bwe, t += SEC, 425, 425, 0.0, 0.0);
+  g_assert_cmpuint (kbps, ==, before);
+  kbps = feed (bwe, t += SEC / 2, 425, 425, 0.0, 0.0);
+  g_assert_cmpuint (kbps, ==, before);
+  /* then up by at most 8 % a second */
+  t += 2 * SEC;
+  for (guint i = 0; i < 5; i++)
+    {
+      before = kbps;
+      kbps = feed (bwe, t += SEC, kbps, kbps, 0.0, 0.0);
+      g_assert_cmpuint (kbps, >, before);
+      g_assert_cmpuint (kbps, <=, before * 1.081 + 1);
+    }
+  /* an encoder that does not use its budget holds the estimate back */
+  before = kbps;
+  for (guint i = 0; i < 20; i++)
+    kbps = feed (bwe, t += SEC, 100, 100, 0.0, 0.0);
+  g_assert_cmpuint (kbps, <=, MAX (before, 150));
+}
+
+static void
+test_ladder_hysteresis (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 300, 2500);
+  gint64 t = SEC;
+  guint kbps = 300;
+
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 180);
+  /* climbing past 400 kbit/s does not switch to 360p at once */
+  while (kbps < 520)
+    kbps = feed (bwe, t += SEC, kbps, kbps, 0.0, 0.0);
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 180);
+  for (guint i = 0; i < 6; i++)
+    kbps = feed (bwe, t += SEC, kbps, kbps, 0.0, 0.0);
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 360);
+}
+
+static void
+test_audio_only_and_back (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (30, 300, 2500);
+  gint64 t = SEC;
+
+  /* a cut: no feedback; halve each time, down to the floor */
+  for (guint i = 0; i < 6; i++)
+    hz_bandwidth_estimator_lost_feedback (bwe, t += SEC);
+  g_assert_cmpuint (hz_bandwidth_estimator_get_target_kbps (bwe), ==, 30);
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 0);
+  /* the link returns: video comes back within seconds, not minutes */
+  for (guint i = 0; i < 30; i++)
+    {
+      guint k = hz_bandwidth_estimator_get_target_kbps (bwe);
+      feed (bwe, t += SEC, k, k, 0.0, 0.0);
+    }
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, >=, 180);
+  g_assert_cmpuint (hz_bandwidth_estimator_get_target_kbps (bwe), <=, 2500);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/call/bwe/down-fast-on-delay", test_down_fast_on_delay);
+  g_test_add_func ("/call/bwe/app-limited", test_app_limited);
+  g_test_add_func ("/call/bwe/loss", test_loss);
+  g_test_add_func ("/call/bwe/up-carefully", test_up_carefully);
+  g_test_add_func ("/call/bwe/ladder-hysteresis", test_ladder_hysteresis);
+  g_test_add_func ("/call/bwe/audio-only-and-back", test_audio_only_and_back);
+  return g_test_run ();
+}
