@@ -658,6 +658,8 @@ upgrade_cb (SoupServer        *server,
                                         body, strlen (body));
       return;
     }
+  /* not "Connection: close" (hz-hub-server.c): this one is upgraded */
+  soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Connection");
   soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL);
   g_object_set_data_full (G_OBJECT (msg), "hz-user", authenticate (self, msg), (GDestroyNotify) hz_hub_user_free);
   g_signal_connect (msg, "wrote-informational", G_CALLBACK (upgraded_cb), self);

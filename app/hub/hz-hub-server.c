@@ -333,6 +333,21 @@ authenticate (HzHubServer       *self,
   return hz_hub_store_user_for_token (self->store, hz_hub_auth_bearer (header), g_get_real_time ());
 }
 
+/* libsoup before 3.3 never notices a client closing an idle keep-alive
+ * connection, and keeps its socket for good (CLOSE-WAIT; fixed upstream
+ * by commit d20c6601, "Don't leak idle connections closed by the
+ * client"). On those versions the hub closes each HTTP connection after
+ * its answer; the chatty traffic is on the WebSocket anyway. */
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  /* the WebSocket handshake takes this back (hz-hub-relay.c) */
+  if (soup_get_major_version () == 3 && soup_get_minor_version () < 3)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+}
+
 /* Refuses bodies over the largest limit before they are read at all. */
 static void
 early_cb (SoupServer        *server,
@@ -459,6 +474,7 @@ hz_hub_server_new (HzHubConfig *config,
   self->per_account = hz_hub_rate_limit_new (config->login_failures_per_account, 10 * 60 * G_USEC_PER_SEC);
   self->per_address = hz_hub_rate_limit_new (config->login_failures_per_address, 10 * 60 * G_USEC_PER_SEC);
 
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   soup_server_add_early_handler (self->soup, "/api/v1/", early_cb, self, NULL);
   soup_server_add_handler (self->soup, "/api/v1/", api_cb, self, NULL);
   hz_hub_relay_attach (self->relay, self->soup, "/api/v1/ws");

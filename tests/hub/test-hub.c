@@ -684,6 +684,45 @@ test_idempotency_crash (void)
   g_assert_false (replayed);
 }
 
+static guint
+count_fds (HzHub *hub)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (hub->process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir))
+    n++;
+  return n;
+}
+
+/* Clients that come, ask and go (their connection closed by them) leave
+ * no socket behind in the hub (libsoup 3.2 kept them: CLOSE-WAIT). */
+static void
+test_no_socket_leak (void)
+{
+  g_autoptr(HzHub) hub = hz_hub_start (TEST_CONFIG, NULL);
+  g_autofree char *zhou = hz_hub_login (hub, "dr.zhou");
+  guint before, after, i;
+
+  before = count_fds (hub);
+  for (i = 0; i < 40; i++)
+    {
+      guint status = 0;
+      g_autoptr(JsonNode) me = NULL;
+      g_clear_object (&hub->session);  /* a new client each time; the old one closes */
+      hub->session = soup_session_new_with_options ("timeout", 20, NULL);
+      me = hz_hub_call (hub, zhou, i % 2 ? "GET" : "POST", i % 2 ? "me" : "consults", i % 2 ? NULL : "{}", &status);
+      g_assert_cmpuint (status, ==, i % 2 ? 200 : 422);
+    }
+  g_clear_object (&hub->session);
+  hub->session = soup_session_new_with_options ("timeout", 20, NULL);
+  g_usleep (300 * 1000);
+  after = count_fds (hub);
+  g_assert_cmpuint (after, <=, before + 3);
+}
+
 static void
 test_turn_credentials (void)
 {
@@ -733,5 +772,6 @@ main (int   argc,
   g_test_add_func ("/hub/idempotency-crash", test_idempotency_crash);
   g_test_add_func ("/hub/large-bundle", test_large_bundle);
   g_test_add_func ("/hub/turn-credentials", test_turn_credentials);
+  g_test_add_func ("/hub/no-socket-leak", test_no_socket_leak);
   return g_test_run ();
 }
