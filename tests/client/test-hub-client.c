@@ -5,13 +5,12 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "hz-hub-client.h"
 #include "hz-hub-harness.h"
+#include "hz-hub-restart.h"
 #include "hz-test-utils.h"
 
 #define REQUEST_JSON \
@@ -133,46 +132,6 @@ list (HzHubClient *client,
   consults = hz_hub_client_list_consults_finish (client, wait_result (&result), &error);
   g_assert_no_error (error);
   return consults;
-}
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* The same hub again, same port and data folder: what a client sees when
- * the server comes back after a crash. */
-static void
-restart_hub (HzHub *hub)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *listen = NULL;
-  const char *port = strrchr (hub->url, ':') + 1;
-
-  listen = g_strdup_printf ("127.0.0.1:%.*s", (int) strcspn (port, "/"), port);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  for (int attempt = 0; attempt < 50; attempt++)
-    {
-      hub->process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("HUIZHEN_HUB"), "--demo",
-                                                  "--listen", listen, "--data-dir", hub->data_dir,
-                                                  "--config", hub->config, NULL);
-      g_assert_no_error (error);
-      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hub->process));
-      line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
-      if (line && g_str_has_prefix (line, "huizhen-hub listening on "))
-        return;
-      /* the port may linger for a moment */
-      g_subprocess_wait (hub->process, NULL, NULL);
-      g_clear_object (&hub->process);
-      g_clear_object (&out);
-      g_clear_pointer (&line, g_free);
-      g_usleep (100 * 1000);
-    }
-  g_assert_not_reached ();
 }
 
 static void
@@ -462,7 +421,7 @@ test_reconnect_catch_up (void)
   hz_hub_kill (hub, TRUE);
   g_assert_true (wait_until (&offline, 5000));
 
-  restart_hub (hub);
+  hz_hub_restart (hub);
   chen = hz_hub_login (hub, "dr.chen");
   path = g_strdup_printf ("consults/%s/actions/accept", accept.id);
   reply = hz_hub_call (hub, chen, "POST", path, "{}", &status);
@@ -569,7 +528,7 @@ test_outbox_once (void)
   g_clear_error (&error);
   g_assert_cmpuint (hz_hub_client_get_outbox_count (zhou), ==, 2);
 
-  restart_hub (hub);
+  hz_hub_restart (hub);
   online = FALSE;
   g_assert_true (wait_until (&online, 10000));
   while (delivered < 3)
