@@ -14,7 +14,7 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 grep -v '^#' po/POTFILES.in | sed '/^$/d' > "$tmp/files"
-xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
+xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
   --keyword=NC_:1c,2 --keyword=ngettext:1,2 --keyword=g_dngettext:2,3 \
   --add-comments=TRANSLATORS -f "$tmp/files" -o "$tmp/huizhen.pot"
 

@@ -296,7 +296,8 @@ test_new_request (void)
   g_assert_no_error (error);
   /* Still no consent: refused with its own message. */
   gtk_widget_activate_action (widget, "request.send", NULL);
-  g_assert_nonnull (strstr (hz_new_request_page_get_problem (page), _("consent")));
+  g_assert_cmpstr (hz_new_request_page_get_problem (page), ==,
+                   _("Record the patient’s informed consent before sending."));
 
   gtk_switch_set_active (GTK_SWITCH (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE,
                                                                      "consent_switch")), TRUE);

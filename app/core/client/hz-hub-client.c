@@ -551,6 +551,14 @@ set_user (HzHubClient *self,
 }
 
 void
+hz_hub_client_set_user (HzHubClient *self,
+                        JsonObject  *user)
+{
+  g_return_if_fail (HZ_IS_HUB_CLIENT (self));
+  set_user (self, user);
+}
+
+void
 _hz_hub_client_set_state (HzHubClient          *self,
                           HzHubConnectionState  state)
 {

@@ -64,6 +64,9 @@ void         hz_hub_client_set_token          (HzHubClient  *self,
                                                const char   *token);
 const char  *hz_hub_client_get_token          (HzHubClient  *self);
 JsonObject  *hz_hub_client_get_user           (HzHubClient  *self);
+/* A stored user while a stored token is being checked (offline start). */
+void         hz_hub_client_set_user           (HzHubClient  *self,
+                                               JsonObject   *user);
 const char  *hz_hub_client_get_user_id        (HzHubClient  *self);
 
 HzHubConnectionState hz_hub_client_get_state  (HzHubClient  *self);
