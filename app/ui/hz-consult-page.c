@@ -182,8 +182,12 @@ fill (HzConsultPage *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->urgency_label), "urgent");
   gtk_widget_remove_css_class (GTK_WIDGET (self->urgency_label), "routine");
   gtk_widget_add_css_class (GTK_WIDGET (self->urgency_label), urgency ? urgency : "routine");
-  /* TRANSLATORS: a consult's state, then how long ago it was sent */
-  state_text = g_strdup_printf (_("%s · sent %s ago"), hz_state_label (state), waiting);
+  if (g_str_equal (waiting, _("just now")))
+    /* TRANSLATORS: a consult's state */
+    state_text = g_strdup_printf (_("%s · sent just now"), hz_state_label (state));
+  else
+    /* TRANSLATORS: a consult's state, then how long ago it was sent */
+    state_text = g_strdup_printf (_("%s · sent %s ago"), hz_state_label (state), waiting);
   gtk_label_set_label (self->state_label, state_text);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->patient_row),
@@ -202,10 +206,16 @@ fill (HzConsultPage *self)
   set_subtitle (self->consent_row, consent_text ? consent_text : _("Not recorded"));
   set_subtitle (self->reason_row, str (self->consult, "reason"));
   set_subtitle (self->question_row, str (self->consult, "question"));
-  route = g_strdup_printf ("%s → %s%s%s", str (self->consult, "requester") ? str (self->consult, "requester") : "",
-                           str (self->consult, "target_department") ? str (self->consult, "target_department") : "",
-                           str (self->consult, "responder") ? " · " : "",
-                           str (self->consult, "responder") ? str (self->consult, "responder") : "");
+  {
+    g_autoptr(JsonObject) directory = self->profile ? hz_profile_load_json (self->profile, "directory.json") : NULL;
+    const char *requester = hz_directory_name (directory, "users", str (self->consult, "requester"));
+    const char *institution = hz_directory_name (directory, "institutions", str (self->consult, "requester_institution"));
+    const char *department = hz_directory_name (directory, "departments", str (self->consult, "target_department"));
+    const char *responder = hz_directory_name (directory, "users", str (self->consult, "responder"));
+
+    route = g_strdup_printf ("%s, %s → %s%s%s", requester ? requester : "", institution ? institution : "",
+                             department ? department : "", responder ? " · " : "", responder ? responder : "");
+  }
   set_subtitle (self->route_row, route);
   set_subtitle (self->mode_row, g_strcmp0 (str (self->consult, "mode"), "store_forward") == 0
                                 ? _("Store and forward (written answer)") : _("Live video call"));

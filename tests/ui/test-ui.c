@@ -448,6 +448,8 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Screenshots of finished pages, not of a cross-fade. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   start_notification_server ();
   hub = hz_hub_start (NULL, NULL);
   app = hz_application_new ("ui-test");
