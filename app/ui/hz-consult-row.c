@@ -190,6 +190,12 @@ hz_consult_row_get_consult_id (HzConsultRow *self)
   return str (self->consult, "id");
 }
 
+GtkWidget *
+hz_consult_row_get_badge (HzConsultRow *self)
+{
+  return GTK_WIDGET (self->urgency_label);
+}
+
 const char *
 hz_consult_row_get_urgency (HzConsultRow *self)
 {

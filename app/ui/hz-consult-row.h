@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (HzConsultRow, hz_consult_row, HZ, CONSULT_ROW, GtkListBoxR
 GtkWidget  *hz_consult_row_new             (JsonObject   *consult,
                                             JsonObject   *directory);
 const char *hz_consult_row_get_consult_id  (HzConsultRow *self);
+GtkWidget  *hz_consult_row_get_badge       (HzConsultRow *self);
 const char *hz_consult_row_get_urgency     (HzConsultRow *self);
 const char *hz_consult_row_get_state       (HzConsultRow *self);
 gboolean    hz_consult_row_matches         (HzConsultRow *self,

@@ -28,6 +28,7 @@ struct _HzQueuePage
   HzProfile      *profile;
   GSettings      *settings;
   JsonObject     *directory;
+  GtkSizeGroup   *badges;       /* urgency badges line up from row to row */
   GHashTable     *known;        /* consult ids seen, to ring only for new ones */
   GCancellable   *cancellable;
   guint           refresh_source;
@@ -139,7 +140,10 @@ show_consults (HzQueuePage *self,
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))))
-    gtk_list_box_remove (self->list_box, child);
+    {
+      gtk_size_group_remove_widget (self->badges, hz_consult_row_get_badge (HZ_CONSULT_ROW (child)));
+      gtk_list_box_remove (self->list_box, child);
+    }
   for (guint i = 0; i < json_array_get_length (consults); i++)
     {
       JsonObject *consult = json_array_get_object_element (consults, i);
@@ -147,7 +151,10 @@ show_consults (HzQueuePage *self,
 
       if (consult == NULL)
         continue;
-      gtk_list_box_append (self->list_box, hz_consult_row_new (consult, self->directory));
+      GtkWidget *row = hz_consult_row_new (consult, self->directory);
+
+      gtk_size_group_add_widget (self->badges, hz_consult_row_get_badge (HZ_CONSULT_ROW (row)));
+      gtk_list_box_append (self->list_box, row);
       id = json_object_get_string_member_with_default (consult, "id", NULL);
       if (id && !g_hash_table_contains (self->known, id))
         {
@@ -386,6 +393,7 @@ hz_queue_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->directory, json_object_unref);
   g_clear_pointer (&self->known, g_hash_table_unref);
+  g_clear_object (&self->badges);
   G_OBJECT_CLASS (hz_queue_page_parent_class)->dispose (object);
 }
 
@@ -419,6 +427,7 @@ static void
 hz_queue_page_init (HzQueuePage *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->badges = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_list_box_set_filter_func (self->list_box, filter_func, self, NULL);
