@@ -618,7 +618,9 @@ tls_body (void)
 static void
 test_tls (void)
 {
-  if (!g_find_program_in_path ("openssl"))
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+
+  if (openssl == NULL)
     {
       g_test_skip ("no openssl command to make a certificate");
       return;
