@@ -91,6 +91,8 @@ void        _hz_hub_client_notify_outbox    (HzHubClient   *self);
 void        _hz_hub_client_record_consult   (HzHubClient   *self,
                                              JsonObject    *consult);
 void        _hz_hub_client_ws_dispose       (HzHubClient   *self);
+void        _hz_hub_client_handle_message   (HzHubClient   *self,
+                                             GBytes        *bytes);
 void        _hz_hub_client_outbox_dispose   (HzHubClient   *self);
 gboolean    _hz_hub_valid_id                (const char    *id);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "hz-canonical-json.h"
 #include "hz-hub-client-private.h"
 
 /* The hub pings every 20 s and answers our pings: silence for longer
@@ -82,16 +83,14 @@ drop_socket (HzHubClient *self)
 static JsonObject *
 parse_message (GBytes *message)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize len = 0;
   const char *data = g_bytes_get_data (message, &len);
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
-  if (data == NULL || len == 0 || len > MAX_MESSAGE_BYTES ||
-      !json_parser_load_from_data (parser, data, (gssize) len, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+  /* The shared pre-scan bounds size and nesting before json-glib's
+   * recursive parser sees the bytes. */
+  if (data == NULL || len == 0 ||
+      (root = hz_canonical_json_parse (data, (gssize) len, MAX_MESSAGE_BYTES, TRUE, NULL)) == NULL ||
       member_string (json_node_get_object (root), "type") == NULL)
     return NULL;
   return json_object_ref (json_node_get_object (root));
@@ -148,18 +147,15 @@ handle_consult (HzHubClient *self,
                  id, consult, event);
 }
 
-static void
-message_cb (SoupWebsocketConnection *conn,
-            gint                     type,
-            GBytes                  *bytes,
-            gpointer                 user_data)
+/* One text message from the hub, as bytes off the network. */
+void
+_hz_hub_client_handle_message (HzHubClient *self,
+                               GBytes      *bytes)
 {
-  HzHubClient *self = user_data;
   g_autoptr(JsonObject) message = NULL;
   const char *kind;
 
-  self->last_message_us = g_get_monotonic_time ();
-  if (type != SOUP_WEBSOCKET_DATA_TEXT || (message = parse_message (bytes)) == NULL)
+  if ((message = parse_message (bytes)) == NULL)
     {
       g_debug ("hub WebSocket: ignoring a message that is not a JSON object");
       return;
@@ -193,8 +189,22 @@ message_cb (SoupWebsocketConnection *conn,
       g_signal_emit (self, _hz_hub_client_signals[HZ_HUB_CLIENT_SIGNAL_HUB_ERROR], 0,
                      code ? code : "unknown", member_string (message, "message"));
     }
-  /* "pong" and unknown types: only the heartbeat cares (above). */
+  /* "pong" and unknown types: only the heartbeat cares. */
   g_object_unref (self);
+}
+
+static void
+message_cb (SoupWebsocketConnection *conn,
+            gint                     type,
+            GBytes                  *bytes,
+            gpointer                 user_data)
+{
+  HzHubClient *self = user_data;
+
+  self->last_message_us = g_get_monotonic_time ();
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    return;
+  _hz_hub_client_handle_message (self, bytes);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "hz-canonical-json.h"
 #include "hz-hub-client-private.h"
 
 /* The hub's JSON limit is 256 KiB; bundles and attachments are larger
@@ -62,17 +63,17 @@ _hz_hub_reply_free (HzHubReply *reply)
   g_free (reply);
 }
 
+/* Replies go through the shared pre-scan, which bounds size and nesting
+ * before json-glib's recursive parser sees them. */
 static JsonNode *
 parse_json (GBytes *bytes)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize len = 0;
   const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
 
-  if (data == NULL || len == 0 || len > MAX_JSON_REPLY ||
-      !json_parser_load_from_data (parser, data, (gssize) len, NULL))
+  if (data == NULL || len == 0)
     return NULL;
-  return json_node_ref (json_parser_get_root (parser));
+  return hz_canonical_json_parse (data, (gssize) len, MAX_JSON_REPLY, FALSE, NULL);
 }
 
 static const char *
