@@ -407,6 +407,14 @@ import_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+void
+hz_new_request_page_add_attachment (HzNewRequestPage *self,
+                                    const char       *path)
+{
+  g_ptr_array_add (self->attachments, g_strdup (path));
+  update_attachments (self);
+}
+
 static void
 attach_response_cb (GtkNativeDialog *dialog,
                     int              response,
@@ -417,11 +425,10 @@ attach_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      char *path = g_file_get_path (file);
+      g_autofree char *path = g_file_get_path (file);
 
       if (path)
-        g_ptr_array_add (self->attachments, path);
-      update_attachments (self);
+        hz_new_request_page_add_attachment (self, path);
     }
   g_object_unref (dialog);
 }

@@ -21,6 +21,8 @@ gboolean    hz_new_request_page_import_bundle (HzNewRequestPage *self,
                                               GFile            *file,
                                               GError          **error);
 void        hz_new_request_page_submit       (HzNewRequestPage *self);
+void        hz_new_request_page_add_attachment (HzNewRequestPage *self,
+                                              const char       *path);
 /* The validation message shown now, or NULL. */
 const char *hz_new_request_page_get_problem  (HzNewRequestPage *self);
 gboolean    hz_new_request_page_is_busy      (HzNewRequestPage *self);

@@ -288,7 +288,15 @@ test_new_request (void)
   g_autoptr(GFile) file = g_file_new_for_path (bundle);
   g_autoptr(GError) error = NULL;
   guint chen_before = hz_queue_page_count_rows (queue_of (chen));
+  g_autofree char *photo = NULL;
   GtkTextView *reason;
+  /* a 1x1 PNG */
+  static const guint8 png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82 };
 
   gtk_widget_activate_action (GTK_WIDGET (zhou), "win.new-request", NULL);
   g_assert_cmpstr (page_name (zhou), ==, "new-request");
@@ -317,6 +325,10 @@ test_new_request (void)
   adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE,
                                                                             "urgency_row")), 1);
   g_assert_true (hz_new_request_page_select_target (page, "department:cardiology"));
+  /* A photo of the skin, say: a tiny PNG. */
+  photo = g_build_filename (data_home, "photo.png", NULL);
+  g_assert_true (g_file_set_contents (photo, (const char *) png, sizeof png, NULL));
+  hz_new_request_page_add_attachment (page, photo);
   screenshot (zhou, "new-request-filled");
 
   /* The draft survives leaving the page. */
@@ -360,6 +372,17 @@ test_accept_decline (void)
   HzConsultPage *page = consult_of (chen);
 
   g_assert_nonnull (find_new_consult (chen));
+  /* The photo went with it. */
+  {
+    g_autofree char *token = hz_hub_login (hub, "dr.chen");
+    g_autofree char *path = g_strdup_printf ("consults/%s/events", created_id);
+    guint status = 0;
+    g_autoptr(JsonNode) events = hz_hub_call (hub, token, "GET", path, NULL, &status);
+    g_autofree char *text = json_to_string (events, FALSE);
+
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_nonnull (strstr (text, "attachment.added"));
+  }
   hz_window_open_consult (chen, created_id);
   WAIT_UNTIL (!hz_consult_page_is_loading (page) && hz_consult_page_get_state (page) != NULL);
   g_assert_cmpstr (hz_consult_page_get_state (page), ==, "requested");
@@ -422,6 +445,20 @@ test_offline_outbox (void)
   g_assert_cmpstr (hz_json_str (reply, "state"), ==, "cancelled");
 }
 
+/* The next start resumes the stored session: no sign-in page. */
+static void
+test_session_resume (void)
+{
+  HzWindow *again = new_window ("chen", 900, 700);
+
+  hz_window_start (again);
+  g_assert_cmpstr (page_name (again), ==, "queue");
+  g_assert_cmpstr (hz_hub_client_get_user_id (hz_window_get_client (again)), ==, "dr.chen");
+  WAIT_UNTIL (hz_hub_client_get_online (hz_window_get_client (again)));
+  WAIT_UNTIL (!hz_queue_page_is_loading (queue_of (again)) && hz_queue_page_count_rows (queue_of (again)) > 0);
+  gtk_window_destroy (GTK_WINDOW (again));
+}
+
 /* The narrowest supported width: nothing may need more. */
 static void
 test_narrow (void)
@@ -438,6 +475,12 @@ test_narrow (void)
   g_assert_cmpint (min_width, <=, 360);
   screenshot (zhou, "new-request-narrow");
   gtk_widget_activate_action (GTK_WIDGET (zhou), "win.back", NULL);
+
+  /* The shortcuts window builds (a bad .ui is a fatal warning here). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (zhou), "win.show-help-overlay", NULL));
+  settle (200);
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (zhou)));
+  gtk_window_close (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (zhou))));
 }
 
 int
@@ -470,6 +513,7 @@ main (int   argc,
   g_test_add_func ("/ui/new-request", test_new_request);
   g_test_add_func ("/ui/accept-decline", test_accept_decline);
   g_test_add_func ("/ui/offline-outbox", test_offline_outbox);
+  g_test_add_func ("/ui/session-resume", test_session_resume);
   g_test_add_func ("/ui/narrow", test_narrow);
   status = g_test_run ();
 
