@@ -103,7 +103,8 @@ export GSETTINGS_SCHEMA_DIR="$build/data"
 export GSETTINGS_BACKEND=memory
 export XDG_DATA_HOME="$demo/profiles"
 export HUIZHEN_LOCALEDIR="$build/po"
-"$build/app/ui/huizhen" --profile zhou --hub "$hub_url" --demo-sign-in dr.zhou &
+"$build/app/ui/huizhen" --profile zhou --hub "$hub_url" --demo-sign-in dr.zhou \
+  --patient-folder "$src/data/demo/fhir" &
 zhou=$!
 pids="$pids $zhou"
 "$build/app/ui/huizhen" --profile chen --hub "$hub_url" --demo-sign-in dr.chen &

@@ -15,6 +15,7 @@ struct _HzApplication
   char           *hub_url;
   char           *demo_user;
   char           *demo_password;
+  char           *patient_folder;
 };
 
 G_DEFINE_FINAL_TYPE (HzApplication, hz_application, ADW_TYPE_APPLICATION)
@@ -33,6 +34,7 @@ hz_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "hub", "s", &self->hub_url);
   g_variant_dict_lookup (options, "demo-sign-in", "s", &self->demo_user);
   g_variant_dict_lookup (options, "demo-password", "s", &self->demo_password);
+  g_variant_dict_lookup (options, "patient-folder", "^ay", &self->patient_folder);
   return -1;
 }
 
@@ -46,6 +48,13 @@ hz_application_activate (GApplication *app)
 
   if (window == NULL)
     {
+      if (self->patient_folder)
+        {
+          g_autoptr(GSettings) settings = g_settings_new ("cn.huizhen.Huizhen");
+          g_autoptr(GFile) folder = g_file_new_for_commandline_arg (self->patient_folder);
+          g_autofree char *path = g_file_get_path (folder);
+          g_settings_set_string (settings, "patient-folder", path ? path : "");
+        }
       profile = hz_profile_new (self->profile_name, &error);
       if (profile == NULL)
         {
@@ -124,6 +133,7 @@ hz_application_finalize (GObject *object)
   g_free (self->hub_url);
   g_free (self->demo_user);
   g_free (self->demo_password);
+  g_free (self->patient_folder);
   G_OBJECT_CLASS (hz_application_parent_class)->finalize (object);
 }
 
@@ -145,6 +155,8 @@ hz_application_init (HzApplication *self)
     { "profile", 'p', 0, G_OPTION_ARG_STRING, NULL,
       N_("Use a separate profile (data folder and session)"), N_("NAME") },
     { "hub", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Address of the hub to use"), N_("URL") },
+    { "patient-folder", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Find patients in this folder of FHIR case bundles"), N_("FOLDER") },
     { "demo-sign-in", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL,
       "Developer option: sign in as this demo user", "USER" },
     { "demo-password", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL,

@@ -34,6 +34,12 @@ struct _HzNewRequestPage
   AdwComboRow    *target_row;
   GtkStringList  *target_list;
   GtkListBox     *attachments_list;
+  GtkSearchEntry *patient_search;
+  GtkListBox     *patient_results;
+
+  GSettings      *settings;
+  GPtrArray      *patients;       /* PatientEntry, from the patient folder */
+  GPtrArray      *found;          /* paths, as patient_results */
 
   HzHubClient    *client;
   HzProfile      *profile;
@@ -48,6 +54,25 @@ struct _HzNewRequestPage
 };
 
 G_DEFINE_FINAL_TYPE (HzNewRequestPage, hz_new_request_page, GTK_TYPE_WIDGET)
+
+/* One patient of the patient folder, for searching. */
+typedef struct {
+  char *path;
+  char *label;
+  char *search;   /* casefolded ids and names */
+} PatientEntry;
+
+static void
+patient_entry_free (PatientEntry *entry)
+{
+  g_free (entry->path);
+  g_free (entry->label);
+  g_free (entry->search);
+  g_free (entry);
+}
+
+#define MAX_PATIENT_FILES 1000
+#define MAX_FOUND 8
 
 enum { SUBMITTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -170,6 +195,146 @@ directory_cb (GObject      *source,
     directory = hz_profile_load_json (self->profile, "directory.json");
   if (directory)
     fill_targets (self, directory);
+}
+
+/* Finding a patient: the case bundles of the patient folder (exported
+ * from the clinic system) are read once and searched by health card,
+ * national ID and names. */
+static void
+index_patients (HzNewRequestPage *self)
+{
+  g_autofree char *folder = self->settings ? g_settings_get_string (self->settings, "patient-folder") : NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *name;
+  guint n = 0;
+
+  if (self->patients)
+    return;
+  self->patients = g_ptr_array_new_with_free_func ((GDestroyNotify) patient_entry_free);
+  if (folder == NULL || *folder == '\0' || (dir = g_dir_open (folder, 0, NULL)) == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) && n++ < MAX_PATIENT_FILES)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(GFile) file = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(HzPatientRecord) record = NULL;
+      g_autofree char *joined = NULL;
+      PatientEntry *entry;
+      const char *official, *latin, *card, *national;
+      int age;
+
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      path = g_build_filename (folder, name, NULL);
+      file = g_file_new_for_path (path);
+      bytes = g_file_load_bytes (file, NULL, NULL, NULL);
+      if (bytes == NULL || g_bytes_get_size (bytes) > MAX_BUNDLE_BYTES ||
+          (record = hz_patient_record_new_from_bytes (bytes, NULL)) == NULL)
+        continue;
+      official = hz_patient_record_get_official_name (record);
+      latin = hz_patient_record_get_latin_name (record);
+      card = hz_patient_record_get_health_card (record);
+      national = hz_patient_record_get_national_id (record);
+      age = hz_patient_record_get_age_at (record, now);
+      entry = g_new0 (PatientEntry, 1);
+      entry->path = g_steal_pointer (&path);
+      if (age >= 0)
+        entry->label = g_strdup_printf (_("%s, %lld y · %s"), official ? official : (latin ? latin : "?"),
+                                        (long long) age, card ? card : (national ? national : ""));
+      else
+        entry->label = g_strdup_printf ("%s · %s", official ? official : (latin ? latin : "?"),
+                                        card ? card : (national ? national : ""));
+      joined = g_strjoin (" ", official ? official : "", latin ? latin : "", card ? card : "",
+                          national ? national : "", hz_patient_record_get_patient_id (record)
+                          ? hz_patient_record_get_patient_id (record) : "", NULL);
+      entry->search = g_utf8_casefold (joined, -1);
+      g_ptr_array_add (self->patients, entry);
+    }
+}
+
+guint
+hz_new_request_page_find_patient (HzNewRequestPage *self,
+                                  const char       *text)
+{
+  g_autofree char *needle = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->patient_results))))
+    gtk_list_box_remove (self->patient_results, child);
+  g_ptr_array_set_size (self->found, 0);
+  if (text == NULL || g_utf8_strlen (text, -1) < 2)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->patient_results), FALSE);
+      return 0;
+    }
+  index_patients (self);
+  needle = g_utf8_casefold (text, -1);
+  for (guint i = 0; i < self->patients->len && self->found->len < MAX_FOUND; i++)
+    {
+      PatientEntry *entry = g_ptr_array_index (self->patients, i);
+      GtkWidget *row;
+
+      if (strstr (entry->search, needle) == NULL)
+        continue;
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), entry->label);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_list_box_append (self->patient_results, row);
+      g_ptr_array_add (self->found, g_strdup (entry->path));
+    }
+  if (self->found->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No patient found. Type the details below."));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_append (self->patient_results, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->patient_results), TRUE);
+  return self->found->len;
+}
+
+gboolean
+hz_new_request_page_choose_patient (HzNewRequestPage *self,
+                                    guint             index)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (index >= self->found->len)
+    return FALSE;
+  file = g_file_new_for_path (g_ptr_array_index (self->found, index));
+  if (!hz_new_request_page_import_bundle (self, file, &error))
+    {
+      show_problem (self, error->message);
+      return FALSE;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->patient_search), "");
+  hz_new_request_page_find_patient (self, NULL);
+  return TRUE;
+}
+
+static void
+patient_search_cb (HzNewRequestPage *self)
+{
+  hz_new_request_page_find_patient (self, gtk_editable_get_text (GTK_EDITABLE (self->patient_search)));
+}
+
+static void
+patient_chosen_cb (HzNewRequestPage *self,
+                   GtkListBoxRow    *row)
+{
+  hz_new_request_page_choose_patient (self, (guint) gtk_list_box_row_get_index (row));
+}
+
+void
+hz_new_request_page_set_settings (HzNewRequestPage *self,
+                                  GSettings        *settings)
+{
+  g_set_object (&self->settings, settings);
+  g_clear_pointer (&self->patients, g_ptr_array_unref);
 }
 
 /* Attachments */
@@ -299,7 +464,7 @@ void
 hz_new_request_page_start (HzNewRequestPage *self)
 {
   load_draft (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->patient_id_row));
+  gtk_widget_grab_focus (GTK_WIDGET (self->patient_search));
 }
 
 /* Import */
@@ -649,6 +814,9 @@ hz_new_request_page_dispose (GObject *object)
   g_clear_pointer (&self->created_id, g_free);
   g_clear_pointer (&self->targets, g_ptr_array_unref);
   g_clear_pointer (&self->attachments, g_ptr_array_unref);
+  g_clear_pointer (&self->patients, g_ptr_array_unref);
+  g_clear_pointer (&self->found, g_ptr_array_unref);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (hz_new_request_page_parent_class)->dispose (object);
 }
 
@@ -679,6 +847,10 @@ hz_new_request_page_class_init (HzNewRequestPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HzNewRequestPage, target_row);
   gtk_widget_class_bind_template_child (widget_class, HzNewRequestPage, target_list);
   gtk_widget_class_bind_template_child (widget_class, HzNewRequestPage, attachments_list);
+  gtk_widget_class_bind_template_child (widget_class, HzNewRequestPage, patient_search);
+  gtk_widget_class_bind_template_child (widget_class, HzNewRequestPage, patient_results);
+  gtk_widget_class_bind_template_callback (widget_class, patient_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, patient_chosen_cb);
   gtk_widget_class_install_action (widget_class, "request.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "request.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "request.attach", NULL, attach_action);
@@ -691,6 +863,7 @@ hz_new_request_page_init (HzNewRequestPage *self)
   self->cancellable = g_cancellable_new ();
   self->targets = g_ptr_array_new_with_free_func (g_free);
   self->attachments = g_ptr_array_new_with_free_func (g_free);
+  self->found = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   adw_combo_row_set_selected (self->sex_row, 2);
   update_attachments (self);

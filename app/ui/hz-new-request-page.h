@@ -15,7 +15,14 @@ G_DECLARE_FINAL_TYPE (HzNewRequestPage, hz_new_request_page, HZ, NEW_REQUEST_PAG
 void        hz_new_request_page_set_client   (HzNewRequestPage *self,
                                               HzHubClient      *client,
                                               HzProfile        *profile);
+void        hz_new_request_page_set_settings (HzNewRequestPage *self,
+                                              GSettings        *settings);
 void        hz_new_request_page_start        (HzNewRequestPage *self);
+/* Patients in the patient folder matching @text; returns how many. */
+guint       hz_new_request_page_find_patient (HzNewRequestPage *self,
+                                              const char       *text);
+gboolean    hz_new_request_page_choose_patient (HzNewRequestPage *self,
+                                              guint             index);
 void        hz_new_request_page_save_draft   (HzNewRequestPage *self);
 gboolean    hz_new_request_page_import_bundle (HzNewRequestPage *self,
                                               GFile            *file,

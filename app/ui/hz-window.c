@@ -175,6 +175,7 @@ use_client (HzWindow    *self,
   hz_queue_page_set_client (self->queue_page, client, self->profile, self->settings);
   hz_consult_page_set_client (self->consult_page, client, self->profile);
   hz_new_request_page_set_client (self->new_request_page, client, self->profile);
+  hz_new_request_page_set_settings (self->new_request_page, self->settings);
   hz_hub_client_connect (client);
   hz_window_show_queue (self);
   /* Until the hub says hello we are not online; the bar shows after a

@@ -309,6 +309,15 @@ test_new_request (void)
   g_assert_false (hz_new_request_page_is_busy (page));
   screenshot (zhou, "new-request-invalid");
 
+  /* Find the patient in the clinic's export folder, by name, then by card. */
+  g_assert_cmpuint (hz_new_request_page_find_patient (page, "王建国"), ==, 1);
+  g_assert_cmpuint (hz_new_request_page_find_patient (page, "nobody-here"), ==, 0);
+  g_assert_cmpuint (hz_new_request_page_find_patient (page, "HC3407000731"), ==, 1);
+  screenshot (zhou, "new-request-search");
+  g_assert_true (hz_new_request_page_choose_patient (page, 0));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE,
+                                                                                        "patient_name_row"))), ==, "王建国");
+  /* Importing a file directly works as well. */
   g_assert_true (hz_new_request_page_import_bundle (page, file, &error));
   g_assert_no_error (error);
   /* Still no consent: refused with its own message. */
@@ -500,6 +509,11 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("cn.huizhen.Huizhen");
+    g_autofree char *folder = g_build_filename (g_getenv ("HUIZHEN_SOURCE_ROOT"), "tests", "data", "fhir", NULL);
+    g_settings_set_string (settings, "patient-folder", folder);
+  }
   /* Screenshots of finished pages, not of a cross-fade. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   start_notification_server ();
