@@ -27,6 +27,8 @@ struct _HzWindow
   HzProfile            *profile;
   HzHubClient          *client;
   GCancellable         *cancellable;
+  guint                 offline_source;
+  gboolean              offline_due;     /* the grace period is over */
 };
 
 G_DEFINE_FINAL_TYPE (HzWindow, hz_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -79,21 +81,46 @@ update_actions (HzWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
 }
 
+static void update_offline (HzWindow *self);
+
+static gboolean
+offline_timeout_cb (gpointer user_data)
+{
+  HzWindow *self = user_data;
+
+  self->offline_source = 0;
+  self->offline_due = TRUE;
+  update_offline (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The bar says when the hub is away and how many actions wait. A
+ * connection being made (every start, every reconnect) gets a moment
+ * before the bar shows, so it does not flash. */
 static void
 update_offline (HzWindow *self)
 {
   g_autofree char *text = NULL;
   guint count;
-  gboolean show;
+  gboolean online;
 
   if (self->client == NULL)
     {
+      g_clear_handle_id (&self->offline_source, g_source_remove);
+      self->offline_due = FALSE;
       gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
       return;
     }
   count = hz_hub_client_get_outbox_count (self->client);
-  show = !hz_hub_client_get_online (self->client) || count > 0;
-  if (hz_hub_client_get_online (self->client))
+  online = hz_hub_client_get_online (self->client);
+  if (online && count == 0)
+    {
+      g_clear_handle_id (&self->offline_source, g_source_remove);
+      self->offline_due = FALSE;
+      gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
+      return;
+    }
+  if (online)
     text = g_strdup_printf (ngettext ("Sending %u saved action…", "Sending %u saved actions…", count), count);
   else if (count > 0)
     text = g_strdup_printf (ngettext ("The hub cannot be reached. %u action will be sent when it is back.",
@@ -102,7 +129,10 @@ update_offline (HzWindow *self)
   else
     text = g_strdup (_("The hub cannot be reached. Showing what was saved on this computer."));
   gtk_label_set_label (self->offline_label, text);
-  gtk_revealer_set_reveal_child (self->offline_revealer, show);
+  if (self->offline_due)
+    gtk_revealer_set_reveal_child (self->offline_revealer, TRUE);
+  else if (self->offline_source == 0)
+    self->offline_source = g_timeout_add (1500, offline_timeout_cb, self);
 }
 
 static void
@@ -326,7 +356,7 @@ sign_out_action (GtkWidget  *widget,
       g_clear_object (&self->client);
     }
   hz_profile_clear_session (self->profile);
-  gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
+  update_offline (self);
   show_page (self, "sign-in");
 }
 
@@ -373,6 +403,7 @@ hz_window_dispose (GObject *object)
   HzWindow *self = HZ_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->offline_source, g_source_remove);
   if (self->client)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
