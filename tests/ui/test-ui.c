@@ -468,6 +468,23 @@ test_session_resume (void)
   gtk_window_destroy (GTK_WINDOW (again));
 }
 
+static void
+test_sign_out (void)
+{
+  g_autofree char *session = g_build_filename (data_home, "huizhen", "profiles", "chen", "session.json", NULL);
+
+  g_assert_true (g_file_test (session, G_FILE_TEST_EXISTS));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (chen), "win.sign-out", NULL));
+  g_assert_cmpstr (page_name (chen), ==, "sign-in");
+  g_assert_false (g_file_test (session, G_FILE_TEST_EXISTS));
+  /* The address is remembered for the next sign-in. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("cn.huizhen.Huizhen");
+    g_autofree char *url = g_settings_get_string (settings, "hub-url");
+    g_assert_cmpstr (url, ==, hub->url);
+  }
+}
+
 /* The narrowest supported width: nothing may need more. */
 static void
 test_narrow (void)
@@ -529,6 +546,7 @@ main (int   argc,
   g_test_add_func ("/ui/offline-outbox", test_offline_outbox);
   g_test_add_func ("/ui/session-resume", test_session_resume);
   g_test_add_func ("/ui/narrow", test_narrow);
+  g_test_add_func ("/ui/sign-out", test_sign_out);
   status = g_test_run ();
 
   if (chen)
