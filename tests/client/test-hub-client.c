@@ -494,10 +494,16 @@ test_outbox_once (void)
   gboolean online = FALSE, offline = FALSE;
   guint delivered = 0;
   g_autoptr(HzLogConsult) recorded = NULL;
+  g_autofree char *other_key = NULL;
 
   g_assert_nonnull (log);
+  /* Someone else's action, queued on this profile before: it waits for
+   * them and is never sent with dr.zhou's token. */
+  other_key = hz_consult_log_outbox_enqueue (log, "HZ-OTHER", "consult.accept", "{}", "dr.sun", &error);
+  g_assert_no_error (error);
   hz_hub_client_set_consult_log (zhou, log);
   login (zhou, "dr.zhou");
+  g_assert_cmpuint (hz_hub_client_get_outbox_count (zhou), ==, 0);
   g_signal_connect (zhou, "notify::online", G_CALLBACK (online_cb), &online);
   g_signal_connect (zhou, "outbox-delivered", G_CALLBACK (outbox_delivered_cb), &delivered);
   hz_hub_client_connect (zhou);
@@ -536,7 +542,9 @@ test_outbox_once (void)
   g_assert_cmpuint (hz_hub_client_get_outbox_count (zhou), ==, 0);
   pending = hz_consult_log_outbox_pending (log, 0, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (pending->len, ==, 0);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpstr (((HzLogOutboxItem *) g_ptr_array_index (pending, 0))->idempotency_key, ==, other_key);
+  g_assert_cmpint (((HzLogOutboxItem *) g_ptr_array_index (pending, 0))->attempts, ==, 0);
 
   /* Flushing again sends nothing; the hub acted once on each. */
   hz_hub_client_flush_outbox (zhou);

@@ -80,6 +80,57 @@ _hz_hub_client_record_consult (HzHubClient *self,
     g_debug ("consult log: %s", error->message);
 }
 
+typedef struct {
+  const char *key;
+  char       *actor;
+} ActorSearch;
+
+static gboolean
+find_actor_cb (const HzLogEvent *event,
+               gpointer          user_data)
+{
+  ActorSearch *search = user_data;
+  g_autoptr(JsonNode) payload = NULL;
+
+  if (g_strcmp0 (event->kind, "outbox.queued") != 0 || event->payload == NULL ||
+      strstr (event->payload, search->key) == NULL)
+    return TRUE;
+  payload = json_from_string (event->payload, NULL);
+  if (payload && JSON_NODE_HOLDS_OBJECT (payload) &&
+      g_strcmp0 (member_string (json_node_get_object (payload), "key"), search->key) == 0)
+    {
+      search->actor = g_strdup (event->actor);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* An item is sent only with the token of the doctor who queued it: after
+ * a sign-out and someone else's sign-in on the same profile, their
+ * queued actions wait for them. The actor is in the item's
+ * outbox.queued event. */
+gboolean
+_hz_hub_client_item_is_mine (HzHubClient           *self,
+                             const HzLogOutboxItem *item)
+{
+  const char *me = hz_hub_client_get_user_id (self);
+  const char *actor = g_hash_table_lookup (self->item_actors, item->idempotency_key);
+
+  if (me == NULL || self->log == NULL)
+    return TRUE;
+  if (actor == NULL)
+    {
+      ActorSearch search = { item->idempotency_key, NULL };
+
+      hz_consult_log_foreach_event (self->log, item->consult_id, find_actor_cb, &search, NULL);
+      if (search.actor == NULL)
+        return TRUE;  /* not found: an item from before actors were kept */
+      g_hash_table_insert (self->item_actors, g_strdup (item->idempotency_key), search.actor);
+      actor = search.actor;
+    }
+  return g_strcmp0 (actor, me) == 0 || g_strcmp0 (actor, "local") == 0;
+}
+
 static char *
 action_path (const char *action,
              const char *consult_id)
@@ -230,7 +281,7 @@ flush_next (HzHubClient *self)
     {
       HzLogOutboxItem *candidate = g_ptr_array_index (items, i);
 
-      if (item_refused (candidate))
+      if (item_refused (candidate) || !_hz_hub_client_item_is_mine (self, candidate))
         continue;
       path = action_path (candidate->action, candidate->consult_id);
       if (path == NULL)

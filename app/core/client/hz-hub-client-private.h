@@ -37,6 +37,7 @@ struct _HzHubClient
   gboolean              flushing;
   guint                 outbox_count;
   GHashTable           *waiting;       /* idempotency key → GTask */
+  GHashTable           *item_actors;   /* idempotency key → who queued it */
 };
 
 enum {
@@ -95,6 +96,8 @@ void        _hz_hub_client_handle_message   (HzHubClient   *self,
                                              GBytes        *bytes);
 void        _hz_hub_client_outbox_dispose   (HzHubClient   *self);
 gboolean    _hz_hub_valid_id                (const char    *id);
+gboolean    _hz_hub_client_item_is_mine     (HzHubClient   *self,
+                                             const HzLogOutboxItem *item);
 
 /* Submits through the outbox (or directly without a log). */
 void        _hz_hub_client_submit           (HzHubClient   *self,

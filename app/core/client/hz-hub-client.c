@@ -328,6 +328,7 @@ hz_hub_client_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->user, json_object_unref);
   g_clear_pointer (&self->waiting, g_hash_table_unref);
+  g_clear_pointer (&self->item_actors, g_hash_table_unref);
   g_free (self->token);
   g_free (self->presence);
   g_free (self->base_url);
@@ -421,6 +422,7 @@ hz_hub_client_init (HzHubClient *self)
 {
   self->cancellable = g_cancellable_new ();
   self->waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->item_actors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->first_backoff_ms = 500;
   self->max_backoff_ms = 30000;
   /* Timeouts keep a dead hub from hanging a request for minutes; the
@@ -549,6 +551,8 @@ set_user (HzHubClient *self,
   if (user)
     self->user = json_object_ref (user);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_ID]);
+  /* whose queued actions count depends on who is signed in */
+  _hz_hub_client_notify_outbox (self);
 }
 
 void
@@ -606,7 +610,8 @@ _hz_hub_client_notify_outbox (HzHubClient *self)
     for (guint i = 0; i < items->len; i++)
       {
         HzLogOutboxItem *item = g_ptr_array_index (items, i);
-        if (!g_str_has_prefix (item->last_error ? item->last_error : "", "refused:"))
+        if (!g_str_has_prefix (item->last_error ? item->last_error : "", "refused:") &&
+            _hz_hub_client_item_is_mine (self, item))
           count++;
       }
   if (count != self->outbox_count)
