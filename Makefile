@@ -24,10 +24,10 @@ $(BUILDDIR)/build.ninja:
 build: deps $(BUILDDIR)/build.ninja
 	meson compile -C $(BUILDDIR)
 
-# Until the desktop client lands, the main job is the log's tool on a
-# sample log in the build folder.
+# The consult network on loopback: Orthanc with the fixture studies, a
+# demo hub and two huizhen windows (dr.zhou and dr.chen); all stopped on exit.
 run: build
-	HUIZHEN_LOCALEDIR=$(CURDIR)/$(BUILDDIR)/po $(BUILDDIR)/app/cli/huizhen-log --db $(BUILDDIR)/demo/consult-log.db demo
+	build-aux/run-demo.sh $(BUILDDIR)
 
 check: build
 	@status=0; \

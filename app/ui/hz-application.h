@@ -1,0 +1,14 @@
+/* hz-application.h: the huizhen application. */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define HZ_TYPE_APPLICATION (hz_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (HzApplication, hz_application, HZ, APPLICATION, AdwApplication)
+
+HzApplication *hz_application_new (const char *profile);
+
+G_END_DECLS
