@@ -238,6 +238,14 @@ link_to_webrtc (HzCall     *self,
    * packets; a resent audio packet would come too late to be played. */
   g_object_set (trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
                 "codec-preferences", caps, "do-nack", nack, NULL);
+  /* Video carries ULP FEC in RED, at 0 % until the link loses packets
+   * (control_rate sets the share): it pays only where a resend comes too
+   * late, and costs bandwidth everywhere else. */
+  if (nack)
+    {
+      g_object_set (trans, "fec-type", GST_WEBRTC_FEC_TYPE_ULP_RED, "fec-percentage", 0, NULL);
+      g_set_object (&self->video_transceiver, trans);
+    }
   return TRUE;
 }
 
@@ -757,6 +765,7 @@ _hz_call_media_stop (HzCall *self)
   self->webrtc = NULL;
   self->video_src = self->video_queue = self->audio_src = self->audio_queue = NULL;
   self->volume = self->video_valve = self->vp8enc = self->video_caps = NULL;
+  g_clear_object (&self->video_transceiver);
   g_clear_pointer (&self->pipeline, gst_object_unref);
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->newest_sample, gst_sample_unref);
