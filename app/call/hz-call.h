@@ -65,7 +65,7 @@ typedef struct {
   const char  *audio_source;
   gboolean     audio_playback;      /* play remote audio (else counted and dropped) */
   guint        width, height, fps;  /* capture size; 0 = 640x480@30 */
-  guint        latency_ms;          /* jitter buffer; 0 = 60 ms, then about RTT + 30 ms */
+  guint        latency_ms;          /* jitter buffer; 0 = 40 ms, then about RTT + 30 ms */
   gboolean     loopback;            /* add 127.0.0.1 as an ICE host address */
   gboolean     relay_only;          /* ICE transport policy "relay" */
   const char  *const *ice_servers;  /* "stun://h:p", "turn://user:pass@h:p" */
