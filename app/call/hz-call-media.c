@@ -485,7 +485,10 @@ on_pad_added (GstElement *webrtc,
   media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
   video = g_strcmp0 (media, "video") == 0;
   if (video)
-    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=0 max-size-bytes=0 ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec threads=2 "
+    /* The queue before the decoder is bounded in time and drops the
+     * oldest: a machine too busy to decode must freeze and catch up (the
+     * depayloader asks for a keyframe), not drift seconds behind. */
+    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=300000000 max-size-bytes=0 leaky=downstream ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec threads=2 "
                             "! %s%s videoconvert ! video/x-raw,format=BGRA "
                             "! appsink name=sink max-buffers=2 drop=true sync=false",
                             self->remote_video_filter ? self->remote_video_filter : "",
