@@ -79,7 +79,7 @@ typedef struct {
 typedef struct {
   double  send_kbps;       /* RTP payload + headers leaving, all streams */
   double  recv_kbps;
-  double  loss_fraction;   /* incoming, 0..1, over the last interval */
+  double  loss_fraction;   /* of what we send, 0..1, as the other side's TWCC feedback reports it */
   double  rtt_ms;          /* -1 unknown */
   double  fps;             /* decoded remote frames per second */
   int     width, height;   /* of the remote video, 0 when none */
