@@ -22,7 +22,7 @@ text_job_free (gpointer data)
 
 /* The jitter buffer waits for late and resent packets; a resent packet
  * comes one round trip after the loss, so the buffer holds about one RTT
- * plus a margin: short on a LAN or loopback (the 60 ms start), longer over
+ * plus a margin: short on a LAN or loopback (the 40 ms start), longer over
  * a township's link. Changed only when it is off by more than a quarter,
  * since each change is a small glitch. rtpbin passes the new latency on to
  * the running jitter buffers. */

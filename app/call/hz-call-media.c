@@ -238,6 +238,14 @@ link_to_webrtc (HzCall     *self,
    * packets; a resent audio packet would come too late to be played. */
   g_object_set (trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
                 "codec-preferences", caps, "do-nack", nack, NULL);
+  /* Video carries ULP FEC in RED, at 0 % until the link loses packets
+   * (control_rate sets the share): it pays only where a resend comes too
+   * late, and costs bandwidth everywhere else. */
+  if (nack)
+    {
+      g_object_set (trans, "fec-type", GST_WEBRTC_FEC_TYPE_ULP_RED, "fec-percentage", 0, NULL);
+      g_set_object (&self->video_transceiver, trans);
+    }
   return TRUE;
 }
 
@@ -477,7 +485,10 @@ on_pad_added (GstElement *webrtc,
   media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
   video = g_strcmp0 (media, "video") == 0;
   if (video)
-    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=0 max-size-bytes=0 ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec threads=2 "
+    /* The queue before the decoder is bounded in time and drops the
+     * oldest: a machine too busy to decode must freeze and catch up (the
+     * depayloader asks for a keyframe), not drift seconds behind. */
+    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=300000000 max-size-bytes=0 leaky=downstream ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec threads=2 "
                             "! %s%s videoconvert ! video/x-raw,format=BGRA "
                             "! appsink name=sink max-buffers=2 drop=true sync=false",
                             self->remote_video_filter ? self->remote_video_filter : "",
@@ -757,6 +768,7 @@ _hz_call_media_stop (HzCall *self)
   self->webrtc = NULL;
   self->video_src = self->video_queue = self->audio_src = self->audio_queue = NULL;
   self->volume = self->video_valve = self->vp8enc = self->video_caps = NULL;
+  g_clear_object (&self->video_transceiver);
   g_clear_pointer (&self->pipeline, gst_object_unref);
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->newest_sample, gst_sample_unref);

@@ -62,6 +62,8 @@ struct _HzCall
   GstElement          *video_valve;
   GstElement          *vp8enc;
   GstElement          *video_caps;    /* resolution/frame-rate ladder */
+  GstWebRTCRTPTransceiver *video_transceiver;
+  guint                fec_percentage;
   GSource             *bus_watch;
   GstWebRTCDataChannel *channel;
   GQueue               outgoing_data; /* char*, sent when the channel opens */

@@ -438,6 +438,18 @@ control_rate (HzCall *self)
       self->lost_feedback_told = FALSE;
       hz_bandwidth_estimator_update (self->bwe, &f);
     }
+  if (self->video_transceiver && self->state == HZ_CALL_STATE_CONNECTED)
+    {
+      /* FEC share from the loss TWCC reports: none on a clean link, about
+       * five times the loss rate on a lossy one (10–50 %). */
+      guint fec = f.loss < 0.01 ? 0 : (guint) CLAMP (f.loss * 500, 10, 50);
+
+      if (fec != self->fec_percentage)
+        {
+          self->fec_percentage = fec;
+          g_object_set (self->video_transceiver, "fec-percentage", fec, NULL);
+        }
+    }
   kbps = hz_bandwidth_estimator_get_target_kbps (self->bwe);
   if (kbps * 20 < self->target_kbps * 19 || kbps * 20 > self->target_kbps * 21)
     {

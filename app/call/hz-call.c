@@ -370,7 +370,8 @@ take_options (HzCall              *self,
   self->width = o->width ? o->width : 640;
   self->height = o->height ? o->height : 480;
   self->fps = o->fps ? o->fps : 30;
-  self->latency_ms = o->latency_ms ? o->latency_ms : 60;
+  /* Start short (the first picture waits for it), then follow the RTT. */
+  self->latency_ms = o->latency_ms ? o->latency_ms : 40;
   self->latency_fixed = o->latency_ms != 0;
   self->loopback = o->loopback;
   self->relay_only = o->relay_only;

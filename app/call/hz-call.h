@@ -65,7 +65,7 @@ typedef struct {
   const char  *audio_source;
   gboolean     audio_playback;      /* play remote audio (else counted and dropped) */
   guint        width, height, fps;  /* capture size; 0 = 640x480@30 */
-  guint        latency_ms;          /* jitter buffer; 0 = 60 ms, then about RTT + 30 ms */
+  guint        latency_ms;          /* jitter buffer; 0 = 40 ms, then about RTT + 30 ms */
   gboolean     loopback;            /* add 127.0.0.1 as an ICE host address */
   gboolean     relay_only;          /* ICE transport policy "relay" */
   const char  *const *ice_servers;  /* "stun://h:p", "turn://user:pass@h:p" */
@@ -79,7 +79,7 @@ typedef struct {
 typedef struct {
   double  send_kbps;       /* RTP payload + headers leaving, all streams */
   double  recv_kbps;
-  double  loss_fraction;   /* incoming, 0..1, over the last interval */
+  double  loss_fraction;   /* of what we send, 0..1, as the other side's TWCC feedback reports it */
   double  rtt_ms;          /* -1 unknown */
   double  fps;             /* decoded remote frames per second */
   int     width, height;   /* of the remote video, 0 when none */

@@ -231,6 +231,11 @@ on_frame (HzCall       *call,
   if (peer->first_frame)
     return;
   peer->first_frame = TRUE;
+  if (opt_duration_ms > 0 && g_str_equal (opt_role, "caller"))
+    {
+      g_clear_handle_id (&peer->hangup_id, g_source_remove);
+      peer->hangup_id = g_timeout_add (opt_duration_ms, hangup_cb, peer);
+    }
   emit_line ("{\"event\":\"first-frame\",\"call\":\"%s\",\"t_us\":%" G_GINT64_FORMAT ",\"width\":%d,\"height\":%d}",
              hz_call_get_call_id (call), g_get_monotonic_time (), frame->width, frame->height);
 }
@@ -261,9 +266,11 @@ on_state (HzCall     *call,
 
   emit_line ("{\"event\":\"state\",\"call\":\"%s\",\"state\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
              hz_call_get_call_id (call), hz_call_state_to_string (state), g_get_monotonic_time ());
+  /* The caller hangs up --duration-ms after its first picture (or 10 s
+   * later than that after connecting, when no picture ever comes). */
   if (state == HZ_CALL_STATE_CONNECTED && opt_duration_ms > 0 && g_str_equal (opt_role, "caller") &&
       peer->hangup_id == 0)
-    peer->hangup_id = g_timeout_add (opt_duration_ms, hangup_cb, peer);
+    peer->hangup_id = g_timeout_add (opt_duration_ms + 10000, hangup_cb, peer);
   if (state != HZ_CALL_STATE_ENDED)
     return;
   emit_line ("{\"event\":\"ended\",\"call\":\"%s\",\"reason\":\"%s\",\"duration_ms\":%" G_GINT64_FORMAT "}",

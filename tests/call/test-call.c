@@ -582,6 +582,113 @@ test_transport_restart (Fixture       *f,
   g_assert_cmpint (hz_call_get_end_reason (f->callee), ==, HZ_CALL_END_HANGUP_REMOTE);
 }
 
+typedef struct {
+  GSubprocess      *process;
+  GDataInputStream *out;
+  GPtrArray        *lines;
+  gboolean          eof;
+} PeerProc;
+
+static void
+peer_line_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PeerProc *p = user_data;
+  char *line = g_data_input_stream_read_line_finish_utf8 (p->out, result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      p->eof = TRUE;
+      return;
+    }
+  g_ptr_array_add (p->lines, line);
+  g_data_input_stream_read_line_async (p->out, G_PRIORITY_DEFAULT, NULL, peer_line_cb, p);
+}
+
+static PeerProc *
+spawn_peer (Fixture    *f,
+            const char *user,
+            const char *role)
+{
+  g_autoptr(GError) error = NULL;
+  PeerProc *p = g_new0 (PeerProc, 1);
+  const char *binary = g_getenv ("HZ_CALL_PEER");
+
+  g_assert_nonnull (binary);
+  p->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, binary,
+                                 "--hub", f->hub->url, "--user", user, "--consult", f->consult,
+                                 "--role", role, "--calls", "1", "--duration-ms", "1500",
+                                 "--width", "320", "--height", "240", "--fps", "15",
+                                 "--loopback", "--stats", NULL);
+  g_assert_no_error (error);
+  p->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p->process));
+  p->lines = g_ptr_array_new_with_free_func (g_free);
+  g_data_input_stream_read_line_async (p->out, G_PRIORITY_DEFAULT, NULL, peer_line_cb, p);
+  return p;
+}
+
+static gboolean
+peer_said (PeerProc   *p,
+           const char *fragment)
+{
+  for (guint i = 0; i < p->lines->len; i++)
+    if (strstr (g_ptr_array_index (p->lines, i), fragment))
+      return TRUE;
+  return FALSE;
+}
+
+static PeerProc *watched_a, *watched_b;
+
+static gboolean
+peers_done (Fixture *f)
+{
+  return watched_a->eof && watched_b->eof;
+}
+
+static gboolean
+callee_peer_ready (Fixture *f)
+{
+  return peer_said (watched_b, "\"event\":\"ready\"") || watched_b->eof;
+}
+
+static void
+peer_free (PeerProc *p)
+{
+  g_subprocess_wait (p->process, NULL, NULL);
+  g_object_unref (p->out);
+  g_object_unref (p->process);
+  g_ptr_array_unref (p->lines);
+  g_free (p);
+}
+
+/* hz-call-peer, as the benchmark and the netsim tests run it: one process
+ * per side, JSON lines out. */
+static void
+test_peer_processes (Fixture       *f,
+                     gconstpointer  data)
+{
+  f->deaf = TRUE;   /* the fixture's own connections stay out of it */
+  watched_b = spawn_peer (f, "dr.chen", "callee");
+  g_assert_true (wait_for (f, callee_peer_ready, 20000));
+  watched_a = spawn_peer (f, "dr.zhou", "caller");
+  g_assert_true (wait_for (f, peers_done, 60000));
+  for (guint k = 0; k < 2; k++)
+    {
+      PeerProc *p = k ? watched_b : watched_a;
+
+      g_assert_true (peer_said (p, "\"event\":\"first-frame\""));
+      g_assert_true (peer_said (p, "\"state\":\"connected\""));
+      g_assert_true (peer_said (p, "\"event\":\"stats\""));
+      g_assert_true (peer_said (p, "\"event\":\"exit\",\"calls\":1"));
+    }
+  g_assert_true (peer_said (watched_a, "\"reason\":\"hangup-local\""));
+  g_assert_true (peer_said (watched_b, "\"reason\":\"hangup-remote\""));
+  g_assert_true (peer_said (watched_b, "\"event\":\"accept\""));
+  g_clear_pointer (&watched_a, peer_free);
+  g_clear_pointer (&watched_b, peer_free);
+}
+
 static void
 skip_no_coturn (Fixture       *f,
                 gconstpointer  data)
@@ -693,6 +800,7 @@ main (int argc, char **argv)
   ADD ("/call/bad-input/stray-messages", test_stray_messages);
   ADD ("/call/peer-vanishes", test_peer_vanishes);
   ADD ("/call/transport-restart", test_transport_restart);
+  ADD ("/call/peer-processes", test_peer_processes);
   ADD ("/call/relay-only/no-turn", test_relay_only_without_turn);
   if (turnserver != NULL)
     g_test_add ("/call/relay-only/coturn", Fixture, "coturn", fixture_setup, test_relay_only, fixture_teardown);
