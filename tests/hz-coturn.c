@@ -109,7 +109,8 @@ hz_coturn_start (const char *secret,
                             "static-auth-secret=%s\n"
                             "realm=%s\n"
                             "no-tls\nno-dtls\nno-cli\nno-rfc5780\n"
-                            "log-file=stdout\nsimple-log\n"
+                            /* verbose: allocations are logged, which tests check */
+                            "fingerprint\nlog-file=stdout\nsimple-log\nverbose\n"
                             "pidfile=%s/turnserver.pid\n"
                             "userdb=%s/turndb\n",
                             self->port, secret, self->realm, self->dir, self->dir);

@@ -10,6 +10,7 @@
 
 #include "hz-call.h"
 #include "hz-call-hub-signaling.h"
+#include "hz-coturn.h"
 #include "hz-hub-harness.h"
 #include "hz-test-utils.h"
 
@@ -19,8 +20,7 @@
   "\"target\":{\"department\":\"cardiology\"},\"consent\":{\"by\":\"patient\",\"method\":\"written\"}}"
 
 typedef struct {
-  GSubprocess        *coturn;
-  char               *coturn_dir;
+  HzCoturn           *coturn;
   HzHub              *hub;
   char               *zhou, *chen;
   HzWs               *ws_a, *ws_b;
@@ -56,68 +56,6 @@ on_invite (HzCallSignaling *signaling,
                                     f->callee_options.video_source ? &f->callee_options : &f->options);
 }
 
-/* A real coturn on loopback, in REST-API mode with the hub's secret. (The
- * hub's branch has a shared harness for this; until it is merged, this
- * one is the call tests' own.) */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static gboolean
-udp_port_bound (guint port)
-{
-  g_autofree char *table = NULL;
-  g_autofree char *needle = g_strdup_printf ("0100007F:%04X ", port);
-
-  return g_file_get_contents ("/proc/net/udp", &table, NULL, NULL) && strstr (table, needle) != NULL;
-}
-
-static void
-start_coturn (Fixture *f,
-              guint    port)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *conf = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *log = NULL;
-  gint64 deadline;
-
-  f->coturn_dir = hz_test_tmpdir ();
-  conf = g_build_filename (f->coturn_dir, "turnserver.conf", NULL);
-  log = g_build_filename (f->coturn_dir, "turnserver.log", NULL);
-  text = g_strdup_printf ("listening-ip=127.0.0.1\nrelay-ip=127.0.0.1\nlistening-port=%u\n"
-                          "min-port=%u\nmax-port=%u\nallow-loopback-peers\nuse-auth-secret\n"
-                          "static-auth-secret=call-test-secret\nrealm=huizhen.test\nno-tls\nno-dtls\n"
-                          "no-cli\nfingerprint\nuserdb=%s/turndb\npidfile=%s/turnserver.pid\n"
-                          "simple-log\nverbose\n",
-                          port, port + 1, port + 200, f->coturn_dir, f->coturn_dir);
-  g_assert_true (g_file_set_contents (conf, text, -1, NULL));
-  {
-    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
-
-    g_subprocess_launcher_set_stdout_file_path (launcher, log);
-    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-    f->coturn = g_subprocess_launcher_spawn (launcher, &error, "turnserver", "-c", conf, NULL);
-  }
-  g_assert_no_error (error);
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (!udp_port_bound (port) && g_get_monotonic_time () < deadline)
-    g_usleep (20000);
-  g_assert_true (udp_port_bound (port));
-}
-
-static char *
-coturn_log (Fixture *f)
-{
-  g_autofree char *path = g_build_filename (f->coturn_dir, "turnserver.log", NULL);
-  char *text = NULL;
-
-  g_file_get_contents (path, &text, NULL, NULL);
-  return text ? text : g_strdup ("");
-}
-
 static GStrv
 turn_servers_for (Fixture    *f,
                   const char *token)
@@ -143,10 +81,13 @@ fixture_setup (Fixture       *f,
 
   if (data != NULL)
     {
-      guint port = 20000 + g_random_int_range (0, 40) * 250;
+      g_autoptr(GError) error = NULL;
 
-      start_coturn (f, port);
-      hub_config = g_strdup_printf ("[turn]\nsecret=call-test-secret\nurls=turn:127.0.0.1:%u?transport=udp\nttl=600\n", port);
+      /* A real coturn on loopback, in REST-API mode with the hub's secret. */
+      f->coturn = hz_coturn_start ("call-test-secret", &error);
+      g_assert_no_error (error);
+      hub_config = g_strdup_printf ("[turn]\nsecret=call-test-secret\nurls=%s\nttl=600\n",
+                                    hz_coturn_get_url (f->coturn));
     }
   f->hub = hz_hub_start (hub_config ? hub_config : "", NULL);
   f->zhou = hz_hub_login (f->hub, "dr.zhou");
@@ -201,14 +142,7 @@ fixture_teardown (Fixture       *f,
   hz_hub_free (f->hub);
   g_strfreev (f->caller_ice);
   g_strfreev (f->callee_ice);
-  if (f->coturn)
-    {
-      g_subprocess_send_signal (f->coturn, SIGTERM);
-      g_subprocess_wait (f->coturn, NULL, NULL);
-      g_clear_object (&f->coturn);
-      hz_test_rmdir (f->coturn_dir);
-      g_free (f->coturn_dir);
-    }
+  g_clear_pointer (&f->coturn, hz_coturn_free);
 }
 
 typedef gboolean (*Condition) (Fixture *f);
@@ -728,7 +662,7 @@ test_relay_only (Fixture       *f,
   connect_call (f);
   hz_call_hangup (f->caller);
   g_assert_true (wait_for (f, callee_ended, 5000));
-  log = coturn_log (f);
+  log = hz_coturn_get_log (f->coturn);
   g_assert_nonnull (strstr (log, "ALLOCATE processed, success"));
   g_assert_nonnull (strstr (log, "dr.zhou"));
   g_assert_nonnull (strstr (log, "dr.chen"));
