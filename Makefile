@@ -53,13 +53,16 @@ $(FUZZDIR)/build.ninja:
 	  -Db_sanitize=address,undefined -Db_lundef=false
 
 # libFuzzer on each target for FUZZ_SECONDS, starting from the corpus in
-# the tree; new inputs go to a scratch folder, crashes stop the run.
+# the tree; new inputs go to a scratch folder, crashes stop the run. A
+# target is built where its test folder is (GStreamer ones in tests/call).
 fuzz: deps $(FUZZDIR)/build.ninja
 	meson compile -C $(FUZZDIR)
 	@for target in $$(ls tests/fuzz/corpus); do \
 	  work=$(FUZZDIR)/corpus-$$target; log=$(FUZZDIR)/fuzz-$$target.log; mkdir -p $$work; \
 	  echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
-	  $(FUZZDIR)/tests/fuzz/fuzz-$$target -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  bin=$$(find $(FUZZDIR)/tests -type f -name fuzz-$$target -perm -u+x | head -n 1); \
+	  if [ -z "$$bin" ]; then echo "no fuzz target fuzz-$$target was built"; exit 1; fi; \
+	  $$bin -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=$(FUZZDIR)/crash-$$target- $$work tests/fuzz/corpus/$$target > $$log 2>&1; \
 	  status=$$?; \
 	  grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^Done' $$log; \

@@ -124,7 +124,10 @@ recv_start (HzNetsim *net, const char *dir, const char *idle_ms, const char *log
 /* What a loaded 2-core machine (CI, or seven builds at once) can add to a
  * single packet's delay by descheduling the relay or the receiver. Medians
  * are held to tight bounds; maxima get this much slack. */
-#define SCHED_SLACK_US 100000
+/* End-to-end maxima include the probe processes waiting for a CPU on a
+ * loaded (or sanitized) machine; the relay's own schedule is held to the
+ * exact bound on its trace. */
+#define SCHED_SLACK_US 250000
 
 #define V(text, key) hz_netsim_value ((text), NULL, (key))
 #define S(text, dir, key) hz_netsim_value ((text), (dir), (key))
