@@ -185,51 +185,37 @@ _hz_dicom_decode_jpeg_lossless (const guint8        *data,
                                 GError             **error)
 {
   g_autofree Frame *f = g_new0 (Frame, 1);
-  gsize pos = 2;
+  HzJpegSegments it;
+  const char *why = NULL;
+  const guint8 *body;
+  gsize len;
+  guint8 marker;
 
-  if (length < 4 || data[0] != 0xff || data[1] != 0xd8)
-    return fail (error, _("no start of image"));
-  while (pos + 4 <= length)
+  if (!_hz_jpeg_segments_init (&it, data, length, &why))
+    return fail (error, _(why));
+  while (_hz_jpeg_segments_next (&it, &marker, &body, &len, &why))
     {
-      guint8 marker;
-      gsize seg;
-
-      if (data[pos] != 0xff)
-        return fail (error, _("a marker was expected"));
-      marker = data[pos + 1];
-      if (marker == 0xff)
-        {
-          pos++;
-          continue;
-        }
-      seg = (gsize) data[pos + 2] << 8 | data[pos + 3];
-      if (seg < 2 || pos + 2 + seg > length)
-        return fail (error, _("a segment runs past the end"));
       switch (marker)
         {
         case 0xc3:
-          if (!read_sof3 (f, data + pos + 4, seg - 2, error))
+          if (!read_sof3 (f, body, len, error))
             return FALSE;
           break;
         case 0xc4:
-          {
-            const char *why = NULL;
-
-            if (!_hz_jpeg_read_dht (data + pos + 4, seg - 2, f->tables, NULL, &why))
-              return fail (error, _(why));
-          }
+          if (!_hz_jpeg_read_dht (body, len, f->tables, NULL, &why))
+            return fail (error, _(why));
           break;
         case 0xdd:
-          if (seg < 4)
+          if (len < 2)
             return fail (error, _("short restart interval"));
-          f->restart_interval = (guint) (data[pos + 4] << 8 | data[pos + 5]);
+          f->restart_interval = (guint) (body[0] << 8 | body[1]);
           break;
         case 0xda:
           {
             HzJpegBitReader br;
 
-            _hz_jpeg_bits_init (&br, data, length, pos + 2 + seg);
-            if (!read_sos (f, data + pos + 4, seg - 2, error))
+            _hz_jpeg_bits_init (&br, data, length, it.pos);
+            if (!read_sos (f, body, len, error))
               return FALSE;
             if (f->rows != layout->rows || f->columns != layout->columns
                 || f->n_components != layout->samples || f->precision > layout->bits_allocated)
@@ -249,7 +235,6 @@ _hz_dicom_decode_jpeg_lossless (const guint8        *data,
             return unsupported (error, _("not a lossless Huffman frame"));
           break;  /* APPn, COM, DQT and the like: skipped */
         }
-      pos += 2 + seg;
     }
-  return fail (error, _("no scan"));
+  return fail (error, _(why));
 }

@@ -221,50 +221,36 @@ _hz_dicom_decode_jpeg12 (const guint8        *data,
 {
   g_autofree Frame *f = g_new0 (Frame, 1);
   gboolean have_frame = FALSE;
-  gsize pos = 2;
+  HzJpegSegments it;
+  const char *why = NULL;
+  const guint8 *body;
+  gsize len;
+  guint8 marker;
 
-  if (length < 4 || data[0] != 0xff || data[1] != 0xd8)
-    return fail (error, _("no start of image"));
-  while (pos + 4 <= length)
+  if (!_hz_jpeg_segments_init (&it, data, length, &why))
+    return fail (error, _(why));
+  while (_hz_jpeg_segments_next (&it, &marker, &body, &len, &why))
     {
-      guint8 marker;
-      gsize seg;
-
-      if (data[pos] != 0xff)
-        return fail (error, _("a marker was expected"));
-      marker = data[pos + 1];
-      if (marker == 0xff)
-        {
-          pos++;
-          continue;
-        }
-      seg = (gsize) data[pos + 2] << 8 | data[pos + 3];
-      if (seg < 2 || pos + 2 + seg > length)
-        return fail (error, _("a segment runs past the end"));
       switch (marker)
         {
         case 0xc0:
         case 0xc1:
-          if (!read_sof (f, data + pos + 4, seg - 2, error))
+          if (!read_sof (f, body, len, error))
             return FALSE;
           have_frame = TRUE;
           break;
         case 0xc4:
-          {
-            const char *why = NULL;
-
-            if (!_hz_jpeg_read_dht (data + pos + 4, seg - 2, f->dc, f->ac, &why))
-              return fail (error, _(why));
-          }
+          if (!_hz_jpeg_read_dht (body, len, f->dc, f->ac, &why))
+            return fail (error, _(why));
           break;
         case 0xdb:
-          if (!read_dqt (f, data + pos + 4, seg - 2, error))
+          if (!read_dqt (f, body, len, error))
             return FALSE;
           break;
         case 0xdd:
-          if (seg < 4)
+          if (len < 2)
             return fail (error, _("short restart interval"));
-          f->restart_interval = (guint) (data[pos + 4] << 8 | data[pos + 5]);
+          f->restart_interval = (guint) (body[0] << 8 | body[1]);
           break;
         case 0xda:
           {
@@ -272,7 +258,7 @@ _hz_dicom_decode_jpeg12 (const guint8        *data,
 
             if (!have_frame)
               return fail (error, _("scan before frame header"));
-            if (!read_sos (f, data + pos + 4, seg - 2, error))
+            if (!read_sos (f, body, len, error))
               return FALSE;
             if (f->rows != layout->rows || f->columns != layout->columns || layout->samples != 1)
               {
@@ -281,7 +267,7 @@ _hz_dicom_decode_jpeg12 (const guint8        *data,
                              f->columns, f->rows, layout->columns, layout->rows);
                 return FALSE;
               }
-            _hz_jpeg_bits_init (&br, data, length, pos + 2 + seg);
+            _hz_jpeg_bits_init (&br, data, length, it.pos);
             return decode_scan (f, &br, out, error);
           }
         default:
@@ -289,7 +275,6 @@ _hz_dicom_decode_jpeg12 (const guint8        *data,
             return unsupported (error, _("not a sequential Huffman frame"));
           break;  /* APPn, COM and the like: skipped */
         }
-      pos += 2 + seg;
     }
-  return fail (error, _("no scan"));
+  return fail (error, _(why));
 }

@@ -129,3 +129,44 @@ _hz_jpeg_bits_restart (HzJpegBitReader *br)
       }
   return FALSE;
 }
+
+gboolean
+_hz_jpeg_segments_init (HzJpegSegments *it, const guint8 *data, gsize length, const char **why)
+{
+  it->data = data;
+  it->length = length;
+  it->pos = 2;
+  if (length < 4 || data[0] != 0xff || data[1] != 0xd8)
+    return (*why = N_("no start of image"), FALSE);
+  return TRUE;
+}
+
+gboolean
+_hz_jpeg_segments_next (HzJpegSegments  *it,
+                        guint8          *marker,
+                        const guint8   **body,
+                        gsize           *body_length,
+                        const char     **why)
+{
+  while (it->pos + 4 <= it->length)
+    {
+      gsize seg;
+
+      if (it->data[it->pos] != 0xff)
+        return (*why = N_("a marker was expected"), FALSE);
+      if (it->data[it->pos + 1] == 0xff)   /* fill byte */
+        {
+          it->pos++;
+          continue;
+        }
+      *marker = it->data[it->pos + 1];
+      seg = (gsize) it->data[it->pos + 2] << 8 | it->data[it->pos + 3];
+      if (seg < 2 || it->pos + 2 + seg > it->length)
+        return (*why = N_("a segment runs past the end"), FALSE);
+      *body = it->data + it->pos + 4;
+      *body_length = seg - 2;
+      it->pos += 2 + seg;
+      return TRUE;
+    }
+  return (*why = N_("no scan"), FALSE);
+}

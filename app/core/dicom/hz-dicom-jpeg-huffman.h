@@ -28,6 +28,26 @@ typedef struct {
   guint         phantom;  /* zero bits supplied past a marker or the end */
 } HzJpegBitReader;
 
+/* The marker segments of a JPEG stream, one after another. */
+typedef struct {
+  const guint8 *data;
+  gsize         length;
+  gsize         pos;      /* after the last segment: where a scan's data starts */
+} HzJpegSegments;
+
+/* Checks the start-of-image marker. */
+gboolean _hz_jpeg_segments_init   (HzJpegSegments   *it,
+                                   const guint8     *data,
+                                   gsize             length,
+                                   const char      **why);
+/* The next segment's marker and body. FALSE with a reason in *why on
+ * damage, or ("no scan") when the stream ends first. */
+gboolean _hz_jpeg_segments_next   (HzJpegSegments   *it,
+                                   guint8           *marker,
+                                   const guint8    **body,
+                                   gsize            *body_length,
+                                   const char      **why);
+
 /* One DHT segment's body into tables[class][id]; class 1 (AC) only when
  * ac_tables is non-NULL. Fails with a short reason in *why. */
 gboolean _hz_jpeg_read_dht        (const guint8     *p,
