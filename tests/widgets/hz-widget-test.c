@@ -137,8 +137,9 @@ is_true (gpointer data)
 
 /* What the window really painted last: GtkWidgetPaintable hands out the
  * widget's render node of the last frame, so draw one first. */
-GdkTexture *
-hz_widget_test_render (GtkWidget *widget)
+static GdkTexture *
+render (GtkWidget *widget,
+        gboolean   with_background)
 {
   g_autoptr(GdkPaintable) paintable = NULL;
   GtkSnapshot *snapshot;
@@ -148,13 +149,30 @@ hz_widget_test_render (GtkWidget *widget)
 
   g_assert_nonnull (clock);
   handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  if (!hz_widget_test_wait (is_true, &painted))
-    g_error ("no frame was painted");
+  /* Twice: a frame that changed the layout (a page switched, a size
+   * measured anew) can leave the next one to draw the result. */
+  for (int i = 0; i < 2; i++)
+    {
+      painted = FALSE;
+      gtk_widget_queue_draw (widget);
+      if (!hz_widget_test_wait (is_true, &painted))
+        g_error ("no frame was painted");
+    }
   g_signal_handler_disconnect (clock, handler);
 
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
+  if (with_background)
+    {
+      /* The window's background (libadwaita's window_bg_color) under
+       * the widget, as the user sees it; the widget's own node has
+       * none where the widget draws none. */
+      GdkRGBA window_bg = { 0xfa / 255.0, 0xfa / 255.0, 0xfa / 255.0, 1 };
+
+      gtk_snapshot_append_color (snapshot, &window_bg,
+                                 &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                      gtk_widget_get_height (widget)));
+    }
   g_autoptr(GskRenderNode) node = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   int w = gtk_widget_get_width (widget);
@@ -164,6 +182,12 @@ hz_widget_test_render (GtkWidget *widget)
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
   return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+}
+
+GdkTexture *
+hz_widget_test_render (GtkWidget *widget)
+{
+  return render (widget, FALSE);
 }
 
 HzPixels *
@@ -213,7 +237,7 @@ char *
 hz_widget_test_screenshot (GtkWidget  *widget,
                            const char *name)
 {
-  g_autoptr(GdkTexture) texture = hz_widget_test_render (widget);
+  g_autoptr(GdkTexture) texture = render (widget, TRUE);
   g_autofree char *dir = g_build_filename (g_getenv ("HUIZHEN_BUILD_ROOT") ? g_getenv ("HUIZHEN_BUILD_ROOT") : ".",
                                            "tests", "screenshots", NULL);
   g_autofree char *file = g_strdup_printf ("%s-%s.png", name, test_lang);

@@ -7,6 +7,7 @@
 #include "hz-dicom-image.h"
 #include "hz-dicom-window.h"
 #include "hz-image-view.h"
+#include "hz-series-browser.h"
 #include "hz-widget-test.h"
 
 #define TAG_SERIES_UID HZ_DICOM_TAG (0x0020, 0x000e)
@@ -392,10 +393,108 @@ test_measurement (void)
   g_object_unref (view);
 }
 
+static gboolean
+thumbnails_done (gpointer data)
+{
+  HzSeriesBrowser *browser = data;
+
+  for (guint i = 0; i < hz_series_browser_get_n_series (browser); i++)
+    if (!hz_series_browser_has_thumbnail (browser, i))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+activated_cb (HzSeriesBrowser *browser,
+              HzImageStack    *stack,
+              HzImageView     *view)
+{
+  hz_image_view_set_stack (view, stack);
+}
+
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (GTK_IS_LIST_BOX_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, rows);
+}
+
+/* The browser and the viewer side by side, as in the workspace: the
+ * thumbnails appear, choosing one opens it, and the screenshot shows a
+ * measured nodule with an arrow on the lung window. */
+static void
+test_series_browser (void)
+{
+  g_autoptr(HzImageStack) ct = load_series ("dicom/wang-jianguo");
+  g_autoptr(HzImageStack) cr = load_series ("dicom/zhang-xiaoming");
+  g_autoptr(HzImageStack) photo = load_series ("dicom/li-xiuying");
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(HzAnnotation) length = hz_annotation_new (HZ_ANNOTATION_LENGTH, "m1");
+  g_autoptr(HzAnnotation) arrow = hz_annotation_new (HZ_ANNOTATION_ARROW, "a1");
+  GtkWidget *pane = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *browser = hz_series_browser_new ();
+  GtkWidget *view = hz_image_view_new ();
+  GtkWindow *window;
+
+  hz_series_browser_add_series (HZ_SERIES_BROWSER (browser), ct, "胸部平扫 Chest without contrast", "CT");
+  hz_series_browser_add_series (HZ_SERIES_BROWSER (browser), cr, "胸部正位 Chest PA", "CR");
+  hz_series_browser_add_series (HZ_SERIES_BROWSER (browser), photo, "前臂皮损 Forearm lesion", "XC");
+  g_assert_cmpuint (hz_series_browser_get_n_series (HZ_SERIES_BROWSER (browser)), ==, 3);
+  g_signal_connect (browser, "series-activated", G_CALLBACK (activated_cb), view);
+
+  gtk_widget_set_size_request (browser, 320, -1);
+  gtk_widget_set_hexpand (view, TRUE);
+  gtk_box_append (GTK_BOX (pane), browser);
+  gtk_box_append (GTK_BOX (pane), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  gtk_box_append (GTK_BOX (pane), view);
+  window = hz_widget_test_show (pane, 1000, 600);
+  g_assert_true (hz_widget_test_wait (thumbnails_done, browser));
+
+  /* The user chooses the CT. */
+  collect_rows (browser, rows);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_signal_emit_by_name (gtk_widget_get_parent (g_ptr_array_index (rows, 0)), "row-activated",
+                         g_ptr_array_index (rows, 0));
+  g_assert_true (hz_image_view_get_stack (HZ_IMAGE_VIEW (view)) == ct);
+  g_assert_true (hz_series_browser_select (HZ_SERIES_BROWSER (browser), hz_image_stack_get_series_uid (ct)));
+
+  hz_image_view_set_slice (HZ_IMAGE_VIEW (view), 21);
+  hz_image_view_apply_preset (HZ_IMAGE_VIEW (view), "lung");
+  length->series_uid = g_strdup (hz_image_stack_get_series_uid (ct));
+  length->slice = 21;
+  length->x1 = 150; length->y1 = 110; length->x2 = 175; length->y2 = 110;
+  hz_image_view_add_annotation (HZ_IMAGE_VIEW (view), length);
+  arrow->series_uid = g_strdup (hz_image_stack_get_series_uid (ct));
+  arrow->slice = 21;
+  arrow->x1 = 200; arrow->y1 = 60; arrow->x2 = 170; arrow->y2 = 100;
+  arrow->text = g_strdup ("结节 nodule");
+  hz_image_view_add_annotation (HZ_IMAGE_VIEW (view), arrow);
+  hz_image_view_set_remote_pointer (HZ_IMAGE_VIEW (view), TRUE, 120, 160);
+  wait_slice (HZ_IMAGE_VIEW (view));
+  g_free (hz_widget_test_screenshot (pane, "image-viewer"));
+
+  /* The MONOCHROME1 radiograph and the colour photo too. */
+  g_signal_emit_by_name (gtk_widget_get_parent (g_ptr_array_index (rows, 1)), "row-activated",
+                         g_ptr_array_index (rows, 1));
+  wait_slice (HZ_IMAGE_VIEW (view));
+  g_free (hz_widget_test_screenshot (pane, "image-viewer-cr"));
+  g_signal_emit_by_name (gtk_widget_get_parent (g_ptr_array_index (rows, 2)), "row-activated",
+                         g_ptr_array_index (rows, 2));
+  wait_slice (HZ_IMAGE_VIEW (view));
+  g_free (hz_widget_test_screenshot (pane, "image-viewer-photo"));
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char *argv[])
 {
-  hz_widget_test_init (&argc, &argv, NULL);
+  const char *lang = argc > 1 && argv[argc - 1][0] != '-' ? argv[--argc] : NULL;
+
+  hz_widget_test_init (&argc, &argv, lang);
+  g_test_add_func ("/widgets/image-view/series-browser", test_series_browser);
   g_test_add_func ("/widgets/image-view/ct-window-and-presets", test_ct_window_and_presets);
   g_test_add_func ("/widgets/image-view/monochrome1", test_monochrome1);
   g_test_add_func ("/widgets/image-view/colour", test_colour);

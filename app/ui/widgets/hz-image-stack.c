@@ -503,6 +503,41 @@ make_texture (const HzDicomFrame *frame,
   return gdk_memory_texture_new (frame->columns, frame->rows, GDK_MEMORY_R8G8B8, bytes, stride);
 }
 
+static GdkTexture *
+render_texture (HzImageStack        *self,
+                guint                index,
+                const HzDicomWindow *window,
+                gboolean             invert)
+{
+  Slice *slice = get_slice (self, index);
+  const HzDicomFrame *frame;
+  g_autofree guint8 *display = NULL;
+  HzDicomWindow default_window;
+  gsize length;
+
+  frame = hz_image_stack_get_frame (self, index);
+  if (frame == NULL)
+    return NULL;
+  if (window == NULL && hz_image_stack_get_default_window (self, index, &default_window))
+    window = &default_window;
+  display = hz_dicom_frame_render (frame,
+                                   hz_dicom_image_get_rescale_slope (slice->image),
+                                   hz_dicom_image_get_rescale_intercept (slice->image),
+                                   window, &length);
+  return make_texture (frame, display, invert);
+}
+
+GdkTexture *
+hz_image_stack_new_texture (HzImageStack        *self,
+                            guint                index,
+                            const HzDicomWindow *window,
+                            gboolean             invert)
+{
+  if (get_slice (self, index) == NULL)
+    return NULL;
+  return render_texture (self, index, window, invert);
+}
+
 GdkTexture *
 hz_image_stack_get_texture (HzImageStack        *self,
                             guint                index,
@@ -510,10 +545,6 @@ hz_image_stack_get_texture (HzImageStack        *self,
                             gboolean             invert)
 {
   Slice *slice = get_slice (self, index);
-  const HzDicomFrame *frame;
-  g_autofree guint8 *display = NULL;
-  HzDicomWindow default_window;
-  gsize length;
 
   if (slice == NULL)
     return NULL;
@@ -537,15 +568,6 @@ hz_image_stack_get_texture (HzImageStack        *self,
       return slice->texture;
     }
 
-  frame = hz_image_stack_get_frame (self, index);
-  if (frame == NULL)
-    return NULL;
-  if (window == NULL && hz_image_stack_get_default_window (self, index, &default_window))
-    window = &default_window;
-  display = hz_dicom_frame_render (frame,
-                                   hz_dicom_image_get_rescale_slope (slice->image),
-                                   hz_dicom_image_get_rescale_intercept (slice->image),
-                                   window, &length);
-  slice->texture = make_texture (frame, display, invert);
+  slice->texture = render_texture (self, index, window, invert);
   return slice->texture;
 }

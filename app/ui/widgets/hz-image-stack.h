@@ -55,4 +55,11 @@ GdkTexture         *hz_image_stack_get_texture      (HzImageStack        *self,
                                                      guint                slice,
                                                      const HzDicomWindow *window,
                                                      gboolean             invert);
+/* A texture of its own, outside the cache (thumbnails); NULL while the
+ * slice is not decoded. */
+GdkTexture         *hz_image_stack_new_texture      (HzImageStack        *self,
+                                                     guint                slice,
+                                                     const HzDicomWindow *window,
+                                                     gboolean             invert);
+
 G_END_DECLS

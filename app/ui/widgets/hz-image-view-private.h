@@ -46,6 +46,9 @@ struct _HzImageView
 };
 
 void     _hz_image_view_class_init_input   (GtkWidgetClass *widget_class);
+void     _hz_image_view_snapshot           (GtkWidget      *widget,
+                                            GtkSnapshot    *snapshot);
+void     _hz_image_view_update_loading     (HzImageView    *self);
 void     _hz_image_view_init_input         (HzImageView    *self);
 void     _hz_image_view_user_changed       (HzImageView    *self);
 void     _hz_image_view_zoom_at            (HzImageView    *self,

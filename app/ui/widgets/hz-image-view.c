@@ -126,8 +126,8 @@ hz_image_view_widget_to_image (HzImageView *self,
 
 /* ---- state ------------------------------------------------------------ */
 
-static void
-update_loading (HzImageView *self)
+void
+_hz_image_view_update_loading (HzImageView *self)
 {
   gboolean loading = self->stack != NULL
                      && hz_image_stack_get_frame (self->stack, self->slice) == NULL
@@ -147,7 +147,7 @@ slice_decoded_cb (HzImageStack *stack,
 {
   if (slice == self->slice)
     {
-      update_loading (self);
+      _hz_image_view_update_loading (self);
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
 }
@@ -178,7 +178,7 @@ hz_image_view_set_stack (HzImageView  *self,
   g_clear_object (&self->shown);
   for (guint i = PROP_STACK; i <= PROP_INVERT; i++)
     g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
-  update_loading (self);
+  _hz_image_view_update_loading (self);
   g_object_thaw_notify (G_OBJECT (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -211,7 +211,7 @@ hz_image_view_set_slice (HzImageView *self,
     return;
   self->slice = slice;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SLICE]);
-  update_loading (self);
+  _hz_image_view_update_loading (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -573,214 +573,6 @@ _hz_image_view_zoom_at (HzImageView *self,
                          iy - (wy - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0) / scale - rows / 2);
 }
 
-/* ---- drawing ---------------------------------------------------------- */
-
-static void
-draw_arrow_head (cairo_t *cr,
-                 double   x1,
-                 double   y1,
-                 double   x2,
-                 double   y2)
-{
-  double angle = atan2 (y2 - y1, x2 - x1);
-  double size = 14;
-
-  cairo_move_to (cr, x2, y2);
-  cairo_line_to (cr, x2 - size * cos (angle - 0.4), y2 - size * sin (angle - 0.4));
-  cairo_line_to (cr, x2 - size * cos (angle + 0.4), y2 - size * sin (angle + 0.4));
-  cairo_close_path (cr);
-  cairo_fill (cr);
-}
-
-/* Light text with a dark outline reads on any part of a grey image. */
-static void
-draw_label (HzImageView *self,
-            cairo_t     *cr,
-            const char  *text,
-            double       x,
-            double       y)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-
-  cairo_move_to (cr, x, y);
-  pango_cairo_layout_path (cr, layout);
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.85);
-  cairo_set_line_width (cr, 3);
-  cairo_stroke (cr);
-  cairo_move_to (cr, x, y);
-  cairo_set_source_rgb (cr, 1, 0.9, 0.3);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static void
-draw_annotation (HzImageView        *self,
-                 cairo_t            *cr,
-                 const HzAnnotation *a)
-{
-  double x1, y1, x2, y2;
-
-  hz_image_view_image_to_widget (self, a->x1, a->y1, &x1, &y1);
-  hz_image_view_image_to_widget (self, a->x2, a->y2, &x2, &y2);
-  cairo_set_source_rgb (cr, 1, 0.9, 0.3);
-  cairo_set_line_width (cr, 2);
-
-  switch (a->kind)
-    {
-    case HZ_ANNOTATION_LENGTH:
-      {
-        gboolean in_mm;
-        double length = hz_image_view_measure (self, a, &in_mm);
-        g_autofree char *label = in_mm ? g_strdup_printf (_("%.1f mm"), length)
-                                       : g_strdup_printf (_("%.1f px"), length);
-
-        cairo_move_to (cr, x1, y1);
-        cairo_line_to (cr, x2, y2);
-        cairo_stroke (cr);
-        cairo_arc (cr, x1, y1, 3, 0, 2 * G_PI);
-        cairo_fill (cr);
-        cairo_arc (cr, x2, y2, 3, 0, 2 * G_PI);
-        cairo_fill (cr);
-        draw_label (self, cr, label, x2 + 6, y2 + 2);
-      }
-      break;
-    case HZ_ANNOTATION_ARROW:
-      cairo_move_to (cr, x1, y1);
-      cairo_line_to (cr, x2, y2);
-      cairo_stroke (cr);
-      draw_arrow_head (cr, x1, y1, x2, y2);
-      if (a->text != NULL)
-        draw_label (self, cr, a->text, x1 + 4, y1 + 4);
-      break;
-    case HZ_ANNOTATION_TEXT:
-      if (a->text != NULL)
-        draw_label (self, cr, a->text, x1, y1);
-      break;
-    }
-}
-
-static void
-draw_overlay (HzImageView *self,
-              cairo_t     *cr)
-{
-  const char *series = self->stack ? hz_image_stack_get_series_uid (self->stack) : NULL;
-  double centre, width;
-
-  for (guint i = 0; i < self->annotations->len; i++)
-    {
-      HzAnnotation *a = g_ptr_array_index (self->annotations, i);
-
-      if (a->slice == self->slice && (series == NULL || g_strcmp0 (a->series_uid, series) == 0))
-        draw_annotation (self, cr, a);
-    }
-  if (self->drawing)
-    {
-      HzAnnotation a = { NULL, self->drawing_kind, NULL, self->slice,
-                         self->draw_x1, self->draw_y1, self->draw_x2, self->draw_y2,
-                         self->annotation_text };
-      draw_annotation (self, cr, &a);
-    }
-
-  if (self->remote_visible)
-    {
-      double x, y;
-
-      hz_image_view_image_to_widget (self, self->remote_x, self->remote_y, &x, &y);
-      cairo_set_line_width (cr, 3);
-      cairo_set_source_rgba (cr, 0, 0, 0, 0.7);
-      cairo_arc (cr, x, y, 10, 0, 2 * G_PI);
-      cairo_stroke (cr);
-      cairo_set_line_width (cr, 2);
-      cairo_set_source_rgb (cr, 0.2, 0.8, 1.0);
-      cairo_arc (cr, x, y, 10, 0, 2 * G_PI);
-      cairo_stroke (cr);
-      cairo_arc (cr, x, y, 2.5, 0, 2 * G_PI);
-      cairo_fill (cr);
-    }
-
-  if (self->stack != NULL)
-    {
-      g_autofree char *slice = g_strdup_printf (_("Slice %u / %u"), self->slice + 1,
-                                                hz_image_stack_get_n_slices (self->stack));
-      g_autofree char *zoom = g_strdup_printf (_("Zoom %.0f%%"), self->zoom * 100);
-
-      draw_label (self, cr, slice, 8, 6);
-      draw_label (self, cr, zoom, 8, 26);
-      if (hz_image_view_get_effective_window (self, &centre, &width))
-        {
-          g_autofree char *window = g_strdup_printf (_("W %.0f / L %.0f"), width, centre);
-          draw_label (self, cr, window, 8, 46);
-        }
-    }
-}
-
-static void
-draw_message (HzImageView  *self,
-              GtkSnapshot  *snapshot,
-              const char   *text)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  GdkRGBA white = { 1, 1, 1, 1 };
-  int w, h;
-
-  pango_layout_set_width (layout, MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - 24) * PANGO_SCALE);
-  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (12, (gtk_widget_get_height (GTK_WIDGET (self)) - h) / 2.0));
-  gtk_snapshot_append_layout (snapshot, layout, &white);
-  gtk_snapshot_restore (snapshot);
-}
-
-static void
-hz_image_view_snapshot (GtkWidget   *widget,
-                        GtkSnapshot *snapshot)
-{
-  HzImageView *self = HZ_IMAGE_VIEW (widget);
-  int w = gtk_widget_get_width (widget);
-  int h = gtk_widget_get_height (widget);
-  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, w, h);
-  GdkRGBA black = { 0, 0, 0, 1 };
-  GdkTexture *texture = NULL;
-  g_autoptr(GError) error = NULL;
-
-  gtk_snapshot_append_color (snapshot, &black, &bounds);
-  if (self->stack == NULL)
-    return;
-
-  if (self->window_width > 0)
-    {
-      HzDicomWindow window = { self->window_centre, self->window_width };
-      texture = hz_image_stack_get_texture (self->stack, self->slice, &window, self->invert);
-    }
-  else
-    texture = hz_image_stack_get_texture (self->stack, self->slice, NULL, self->invert);
-  update_loading (self);
-  if (texture != NULL)
-    g_set_object (&self->shown, texture);
-
-  gtk_snapshot_push_clip (snapshot, &bounds);
-  if (self->shown != NULL)
-    {
-      double x1, y1, x2, y2;
-
-      hz_image_view_image_to_widget (self, 0, 0, &x1, &y1);
-      hz_image_view_image_to_widget (self, gdk_texture_get_width (self->shown),
-                                     gdk_texture_get_height (self->shown), &x2, &y2);
-      gtk_snapshot_append_texture (snapshot, self->shown, &GRAPHENE_RECT_INIT (x1, y1, x2 - x1, y2 - y1));
-    }
-  if (hz_image_stack_get_decode_error (self->stack, self->slice, &error))
-    draw_message (self, snapshot, _("This image could not be decoded."));
-  else if (texture == NULL && self->shown == NULL)
-    draw_message (self, snapshot, _("Loading image…"));
-
-  {
-    cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &bounds);
-    draw_overlay (self, cr);
-    cairo_destroy (cr);
-  }
-  gtk_snapshot_pop (snapshot);
-}
-
 /* ---- GObject ---------------------------------------------------------- */
 
 static void
@@ -869,7 +661,7 @@ hz_image_view_class_init (HzImageViewClass *klass)
   object_class->set_property = hz_image_view_set_property;
   object_class->dispose = hz_image_view_dispose;
   object_class->finalize = hz_image_view_finalize;
-  widget_class->snapshot = hz_image_view_snapshot;
+  widget_class->snapshot = _hz_image_view_snapshot;
 
   properties[PROP_STACK] = g_param_spec_object ("stack", NULL, NULL, HZ_TYPE_IMAGE_STACK, rw);
   properties[PROP_SLICE] = g_param_spec_uint ("slice", NULL, NULL, 0, HZ_SHARED_VIEW_MAX_SLICE, 0, rw);

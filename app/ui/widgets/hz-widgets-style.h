@@ -1,0 +1,12 @@
+/* hz-widgets-style.h: the few style rules the widgets need beyond
+ * libadwaita's (the allergy banner, abnormal-value flags). */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Adds the rules to the default display once; safe to call often. */
+void hz_widgets_style_ensure (void);
+
+G_END_DECLS
