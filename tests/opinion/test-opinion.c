@@ -429,6 +429,72 @@ test_key_file (void)
   hz_test_rmdir (dir);
 }
 
+/* Both logs keep the signed opinion and its addenda; read back, they
+ * verify, and the log's opinion id is the opinion hash. */
+static void
+test_log (void)
+{
+  g_autofree char *dir = hz_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "log.db", NULL);
+  g_autoptr(HzConsultLog) log = NULL;
+  g_autoptr(HzOpinion) o = sample_opinion ();
+  g_autoptr(HzSigningKey) key = hz_signing_key_generate (NULL);
+  g_autoptr(GBytes) pub = hz_signing_key_get_public_key (key);
+  g_autoptr(HzSignedOpinion) s = NULL;
+  g_autoptr(HzSignedOpinion) a = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  HzLogVerifyReport report = { 0 };
+  HzLogConsult consult = { (char *) "HZ-20261122-K7M2QX", (char *) "QS-000731", (char *) "dr.zhou", NULL,
+                           HZ_CONSULT_STATE_ACCEPTED, 0, 0 };
+  guint i;
+
+  log = hz_consult_log_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (hz_consult_log_add_consult (log, &consult, "dr.zhou", &error));
+  s = hz_signed_opinion_sign (o, consult.id, "dr.chen", key, NULL, &error);
+  a = hz_signed_opinion_sign_addendum (s, "更正：随访改为两周。", "dr.chen", key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hz_signed_opinion_add_to_log (s, log, &error), >, 0);
+  g_assert_cmpint (hz_signed_opinion_add_to_log (a, log, &error), >, 0);
+  g_assert_no_error (error);
+
+  rows = hz_consult_log_list_opinions (log, consult.id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (i = 0; i < rows->len; i++)
+    {
+      const HzLogOpinion *row = rows->pdata[i];
+      g_autoptr(HzSignedOpinion) back = hz_signed_opinion_new_from_log (row, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (row->body_hash, ==, row->id);
+      g_assert_cmpstr (hz_signed_opinion_get_hash (back), ==,
+                       hz_signed_opinion_get_hash (hz_signed_opinion_get_kind (back) == HZ_SIGNED_KIND_OPINION ? s : a));
+      g_assert_true (hz_signed_opinion_verify (back, pub, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (hz_consult_log_verify (log, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.problem, ==, HZ_LOG_CHAIN_INTACT);
+  hz_log_verify_report_clear (&report);
+
+  /* A row whose body was changed does not come back. */
+  {
+    HzLogOpinion forged = *(HzLogOpinion *) rows->pdata[0];
+    g_autoptr(GString) body = g_string_new (forged.body);
+    g_autoptr(HzSignedOpinion) back = NULL;
+    char *at = strstr (body->str, "1 mm");
+    g_assert_nonnull (at);
+    at[0] = '3';
+    forged.body = body->str;
+    back = hz_signed_opinion_new_from_log (&forged, &error);
+    g_assert_null (back);
+    g_assert_error (error, HZ_SIGNED_OPINION_ERROR, HZ_SIGNED_OPINION_ERROR_BAD_SIGNATURE);
+  }
+  g_clear_object (&log);
+  hz_test_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -440,5 +506,6 @@ main (int argc, char **argv)
   g_test_add_func ("/opinion/sign-verify", test_sign_verify);
   g_test_add_func ("/opinion/wire", test_wire);
   g_test_add_func ("/opinion/key-file", test_key_file);
+  g_test_add_func ("/opinion/log", test_log);
   return g_test_run ();
 }

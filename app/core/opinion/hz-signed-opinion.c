@@ -460,6 +460,53 @@ hz_signed_opinion_to_json (HzSignedOpinion *self)
   return hz_canonical_json_from_node (node, NULL);
 }
 
+/* Into the local consultation log: the id is the opinion hash, the body
+ * the signed payload itself (already canonical, so the log's body hash is
+ * the same opinion hash the hub records), the signature its raw bytes.
+ * Returns the opinion.signed / opinion.addendum event's seq, 0 on error. */
+gint64
+hz_signed_opinion_add_to_log (HzSignedOpinion  *self,
+                              HzConsultLog     *log,
+                              GError          **error)
+{
+  g_return_val_if_fail (HZ_IS_SIGNED_OPINION (self), 0);
+  return hz_consult_log_add_opinion (log, self->consult_id, self->hash, self->parent_hash, self->author,
+                                     self->payload, self->signature, error);
+}
+
+/* Back from a log row; the caller still verifies it against the key. */
+HzSignedOpinion *
+hz_signed_opinion_new_from_log (const HzLogOpinion  *row,
+                                GError             **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *sig = NULL;
+  g_autofree char *record = NULL;
+  g_autoptr(HzSignedOpinion) self = NULL;
+
+  g_return_val_if_fail (row != NULL, NULL);
+  node = json_from_string (row->body, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) || row->signature == NULL)
+    {
+      g_set_error_literal (error, HZ_SIGNED_OPINION_ERROR, HZ_SIGNED_OPINION_ERROR_INVALID,
+                           "the log's opinion is not a signed Huizhen opinion");
+      return NULL;
+    }
+  sig = g_base64_encode (g_bytes_get_data (row->signature, NULL), g_bytes_get_size (row->signature));
+  json_object_set_string_member (json_node_get_object (node), "signature", sig);
+  record = json_to_string (node, FALSE);
+  self = hz_signed_opinion_new_from_json (record, -1, error);
+  if (self == NULL)
+    return NULL;
+  if (g_strcmp0 (self->hash, row->id) != 0)
+    {
+      g_set_error_literal (error, HZ_SIGNED_OPINION_ERROR, HZ_SIGNED_OPINION_ERROR_BAD_SIGNATURE,
+                           _("The opinion was changed after it was signed."));
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
 /* The "signature" object of the report action (and of the addenda call). */
 JsonNode *
 hz_signed_opinion_signature_to_node (HzSignedOpinion *self)

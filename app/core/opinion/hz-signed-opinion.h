@@ -4,6 +4,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hz-consult-log.h"
 #include "hz-opinion.h"
 #include "hz-signing-key.h"
 
@@ -56,6 +57,11 @@ HzSignedOpinion *hz_signed_opinion_new_from_json      (const char      *text,
                                                        gssize           length,
                                                        GError         **error);
 char            *hz_signed_opinion_to_json            (HzSignedOpinion *self);
+gint64           hz_signed_opinion_add_to_log         (HzSignedOpinion *self,
+                                                       HzConsultLog    *log,
+                                                       GError         **error);
+HzSignedOpinion *hz_signed_opinion_new_from_log       (const HzLogOpinion *row,
+                                                       GError         **error);
 JsonNode        *hz_signed_opinion_signature_to_node  (HzSignedOpinion *self);
 JsonNode        *hz_signed_opinion_content_to_node    (HzSignedOpinion *self);
 

@@ -1,0 +1,36 @@
+/* hz-opinion-editor.h: the specialist's structured opinion form: findings,
+ * ICD-10 diagnoses searched from the bundled list, advice, the referral
+ * decision and free text; validated, then signed and locked. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hz-icd10-catalogue.h"
+#include "hz-signed-opinion.h"
+
+G_BEGIN_DECLS
+
+#define HZ_TYPE_OPINION_EDITOR (hz_opinion_editor_get_type ())
+G_DECLARE_FINAL_TYPE (HzOpinionEditor, hz_opinion_editor, HZ, OPINION_EDITOR, AdwBin)
+
+GtkWidget  *hz_opinion_editor_new             (void);
+void        hz_opinion_editor_set_consult     (HzOpinionEditor  *self,
+                                               const char       *consult_id,
+                                               const char       *author);
+void        hz_opinion_editor_set_signing_key (HzOpinionEditor  *self,
+                                               HzSigningKey     *key);
+void        hz_opinion_editor_set_catalogue   (HzOpinionEditor  *self,
+                                               HzIcd10Catalogue *catalogue);
+void        hz_opinion_editor_set_opinion     (HzOpinionEditor  *self,
+                                               HzOpinion        *opinion);
+HzOpinion  *hz_opinion_editor_dup_opinion     (HzOpinionEditor  *self);
+gboolean    hz_opinion_editor_validate        (HzOpinionEditor  *self,
+                                               GError          **error);
+void        hz_opinion_editor_search          (HzOpinionEditor  *self,
+                                               const char       *query);
+gboolean    hz_opinion_editor_add_diagnosis   (HzOpinionEditor  *self,
+                                               const char       *code);
+gboolean    hz_opinion_editor_get_locked      (HzOpinionEditor  *self);
+HzSignedOpinion *hz_opinion_editor_get_signed (HzOpinionEditor  *self);
+
+G_END_DECLS
