@@ -344,7 +344,7 @@ static void
 apply_annotations_for_shown_series (HzSharedSession *self)
 {
   HzImageStack *stack;
-  g_autoptr(GPtrArray) shown = NULL;
+  GPtrArray *shown;
 
   if (self->image_view == NULL || (stack = hz_image_view_get_stack (self->image_view)) == NULL)
     return;

@@ -111,6 +111,13 @@ hz_workspace_set_signing_key (HzWorkspace  *self,
   hz_opinion_editor_set_signing_key (self->opinion_editor, key);
 }
 
+GtkWidget *
+hz_workspace_get_opinion_editor (HzWorkspace *self)
+{
+  g_return_val_if_fail (HZ_IS_WORKSPACE (self), NULL);
+  return GTK_WIDGET (self->opinion_editor);
+}
+
 HzSignedOpinion *
 hz_workspace_get_opinion (HzWorkspace *self)
 {
@@ -206,21 +213,29 @@ consult_cb (GObject      *source,
 static void
 consult_changed_cb (HzHubClient *client,
                     const char  *consult_id,
-                    JsonObject  *event,
                     JsonObject  *summary,
+                    JsonObject  *event,
                     HzWorkspace *self)
 {
-  const char *hash;
+  const char *hash = NULL;
+  const char *state;
 
   if (g_strcmp0 (consult_id, self->consult_id) != 0 || self->fetching_opinion)
     return;
-  hash = summary ? json_object_get_string_member_with_default (summary, "opinion_hash", NULL) : NULL;
-  if (hash == NULL && event != NULL)
+  if (event != NULL)
     {
       JsonObject *payload = object_member (event, "payload", NULL);
 
       hash = payload ? json_object_get_string_member_with_default (payload, "opinion_hash", NULL) : NULL;
     }
+  if (hash == NULL && summary != NULL)
+    hash = json_object_get_string_member_with_default (summary, "opinion_hash", NULL);
+  state = summary ? json_object_get_string_member_with_default (summary, "state", NULL) : NULL;
+  /* The summary may leave the opinion out: a reported consult without
+   * one here is reason enough to ask. */
+  if (hash == NULL && self->opinion == NULL &&
+      (g_strcmp0 (state, "reported") == 0 || g_strcmp0 (state, "closed") == 0))
+    hash = "";
   if (hash == NULL || (self->opinion != NULL && g_strcmp0 (hz_signed_opinion_get_hash (self->opinion), hash) == 0))
     return;
   self->fetching_opinion = TRUE;

@@ -487,7 +487,8 @@ hz_workspace_class_init (HzWorkspaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_fingerprint);
   gtk_widget_class_bind_template_callback (widget_class, chat_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, series_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, _hz_workspace_opinion_signed_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "opinion_signed_cb",
+                                                G_CALLBACK (_hz_workspace_opinion_signed_cb));
 
   gtk_widget_class_install_action (widget_class, "workspace.present", NULL, present_action);
   gtk_widget_class_install_action (widget_class, "workspace.follow", NULL, follow_action);

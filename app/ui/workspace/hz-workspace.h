@@ -61,6 +61,8 @@ void             hz_workspace_show_page          (HzWorkspace     *self,
                                                   const char      *page);
 const char      *hz_workspace_get_page           (HzWorkspace     *self);
 
+/* The HzOpinionEditor (the specialist's form; "opinion.sign" signs). */
+GtkWidget       *hz_workspace_get_opinion_editor (HzWorkspace     *self);
 /* The specialist's key, for the opinion editor's sign action. */
 void             hz_workspace_set_signing_key    (HzWorkspace     *self,
                                                   HzSigningKey    *key);
