@@ -383,6 +383,7 @@ static void
 hz_workspace_dispose (GObject *object)
 {
   HzWorkspace *self = HZ_WORKSPACE (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   _hz_workspace_call_detach (self);
@@ -396,6 +397,9 @@ hz_workspace_dispose (GObject *object)
       hz_shared_session_set_call (self->session, NULL);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), HZ_TYPE_WORKSPACE);
+  /* The template's root box is not a bound child: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (hz_workspace_parent_class)->dispose (object);
 }
 
