@@ -46,6 +46,18 @@ on_images_page (gpointer data)
 }
 
 static gboolean
+on_record_page (gpointer data)
+{
+  return g_strcmp0 (hz_workspace_get_page (HZ_WORKSPACE (data)), "record") == 0;
+}
+
+static gboolean
+on_labs (gpointer data)
+{
+  return g_strcmp0 (hz_record_view_get_section (hz_workspace_get_record_view (HZ_WORKSPACE (data))), "labs") == 0;
+}
+
+static gboolean
 record_loaded (gpointer data)
 {
   return hz_workspace_get_record_loaded (HZ_WORKSPACE (data));
@@ -265,6 +277,30 @@ test_two_clients (void)
   g_test_message ("pixels differing: %u of %d", differing, pa->width * pa->height);
   g_assert_cmpuint (differing, <, (guint) (pa->width * pa->height) / 1000);
 
+  name = g_strdup ("workspace-requester");
+  shot = hz_widget_test_screenshot (GTK_WIDGET (pair->zhou.window), name);
+  g_test_message ("screenshot: %s", shot);
+  g_clear_pointer (&name, g_free);
+  g_clear_pointer (&shot, g_free);
+  name = g_strdup ("workspace-specialist");
+  shot = hz_widget_test_screenshot (GTK_WIDGET (pair->chen.window), name);
+  g_test_message ("screenshot: %s", shot);
+  g_clear_pointer (&shot, g_free);
+
+  /* The record: the section the presenter opens opens on the other side. */
+  hz_workspace_show_page (HZ_WORKSPACE (pair->zhou.workspace), "record");
+  g_assert_true (hz_workspace_pair_wait (on_record_page, pair->chen.workspace));
+  g_assert_true (hz_record_view_show_section (hz_workspace_get_record_view (HZ_WORKSPACE (pair->zhou.workspace)), "labs"));
+  g_assert_true (hz_shared_session_show_record_section (session (&pair->zhou), "labs", &error));
+  g_assert_no_error (error);
+  g_assert_true (hz_workspace_pair_wait (on_labs, pair->chen.workspace));
+  hz_widget_test_iterate (100);
+  shot = hz_widget_test_screenshot (GTK_WIDGET (pair->chen.window), "workspace-record");
+  g_clear_pointer (&shot, g_free);
+  hz_workspace_show_page (HZ_WORKSPACE (pair->zhou.workspace), "images");
+  g_assert_true (hz_workspace_pair_wait (on_images_page, pair->chen.workspace));
+  g_assert_true (hz_workspace_pair_wait (same_view, &check));
+
   /* Follow left: the presenter's next change stays on its side... */
   g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "workspace.follow", NULL));
   g_assert_false (hz_shared_session_get_following (session (&pair->chen)));
@@ -282,15 +318,6 @@ test_two_clients (void)
   g_assert_true (hz_shared_session_send_chat (session (&pair->chen), "请把窗宽调到纵隔窗", &error));
   g_assert_no_error (error);
   g_assert_true (hz_workspace_pair_wait (chat_arrived, pair->zhou.workspace));
-
-  name = g_strdup ("workspace-requester");
-  shot = hz_widget_test_screenshot (GTK_WIDGET (pair->zhou.window), name);
-  g_test_message ("screenshot: %s", shot);
-  g_clear_pointer (&name, g_free);
-  g_clear_pointer (&shot, g_free);
-  name = g_strdup ("workspace-specialist");
-  shot = hz_widget_test_screenshot (GTK_WIDGET (pair->chen.window), name);
-  g_test_message ("screenshot: %s", shot);
 
   /* The specialist signs in the editor; the requester receives it. */
   key = hz_signing_key_generate (&error);
@@ -317,7 +344,6 @@ test_two_clients (void)
   hz_workspace_show_page (HZ_WORKSPACE (pair->zhou.workspace), "opinion");
   hz_widget_test_iterate (100);
   g_clear_pointer (&name, g_free);
-  g_clear_pointer (&shot, g_free);
   name = g_strdup ("workspace-opinion");
   shot = hz_widget_test_screenshot (GTK_WIDGET (pair->zhou.window), name);
 

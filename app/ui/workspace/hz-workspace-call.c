@@ -2,7 +2,7 @@
  * indicator and the banner for audio-only and reconnecting. */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "hz-workspace-private.h"
 

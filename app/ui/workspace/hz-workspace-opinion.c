@@ -4,7 +4,7 @@
  * in the log and shows it; either side exports the PDF report. */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "hz-consult-report.h"
 #include "hz-workspace-private.h"

@@ -3,7 +3,7 @@
  * (HzSharedSession) between the two doctors and the trace in the log. */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "hz-workspace.h"
 #include "hz-workspace-private.h"
