@@ -179,7 +179,7 @@ take_opinion (HzWorkspace *self,
       gtk_label_set_text (self->opinion_title, _("Opinion refused"));
       gtk_label_set_text (self->opinion_text, text);
       gtk_stack_set_visible_child_name (self->opinion_stack, "received");
-      g_warning ("opinion for %s refused: %s", self->consult_id, error->message);
+      g_message ("opinion for %s refused: %s", self->consult_id, error->message);
       return;
     }
   if (self->log != NULL && hz_signed_opinion_add_to_log (opinion, self->log, &error) < 0)
