@@ -151,7 +151,7 @@ main (int    argc,
   gst_init (&argc, &argv);
   hz_widget_test_init (&argc, &argv, "en");
   print_machine ();
-  pair = hz_workspace_pair_new (1280, 800);
+  pair = hz_workspace_pair_new (1280, 800, TRUE);
   probe.pair = pair;
   a = hz_workspace_get_image_view (HZ_WORKSPACE (pair->zhou.workspace));
   b = hz_workspace_get_image_view (HZ_WORKSPACE (pair->chen.workspace));

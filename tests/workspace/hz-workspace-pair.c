@@ -171,8 +171,9 @@ add_ct (HzPairSide *side)
 }
 
 HzWorkspacePair *
-hz_workspace_pair_new (int width,
-                       int height)
+hz_workspace_pair_new (int      width,
+                       int      height,
+                       gboolean local_ct_for_specialist)
 {
   HzWorkspacePair *pair = g_new0 (HzWorkspacePair, 1);
   g_autoptr(GError) error = NULL;
@@ -225,7 +226,8 @@ hz_workspace_pair_new (int width,
   g_assert_true (hz_widget_test_wait (both_connected, pair));
 
   add_ct (&pair->zhou);
-  add_ct (&pair->chen);
+  if (local_ct_for_specialist)
+    add_ct (&pair->chen);
   pair->zhou.window = hz_widget_test_show (pair->zhou.workspace, width, height);
   pair->chen.window = hz_widget_test_show (pair->chen.workspace, width, height);
   return pair;

@@ -29,9 +29,12 @@ typedef struct {
 } HzWorkspacePair;
 
 /* Everything up to a connected call and both workspaces shown at
- * @width x @height, each with the fixture CT loaded from local files. */
+ * @width x @height; the requester has the fixture CT from local files,
+ * the specialist too when @local_ct_for_specialist (else it is the
+ * caller's to load, from a PACS say). */
 HzWorkspacePair *hz_workspace_pair_new  (int              width,
-                                         int              height);
+                                         int              height,
+                                         gboolean         local_ct_for_specialist);
 void             hz_workspace_pair_free (HzWorkspacePair *pair);
 HzImageStack    *hz_workspace_pair_load_series (const char *case_dir);
 /* Iterates the main loop until @done or 20 s. */

@@ -8,7 +8,9 @@
 
 #include <gst/gst.h>
 
+#include "hz-dicom-dataset.h"
 #include "hz-image-view-private.h"
+#include "hz-orthanc.h"
 #include "hz-opinion-editor.h"
 #include "hz-signing-key.h"
 #include "hz-widget-test.h"
@@ -187,10 +189,51 @@ register_key (HzWorkspacePair *pair,
   g_assert_cmpuint (status, ==, 200);
 }
 
+static gboolean
+has_stack (gpointer data)
+{
+  return hz_image_view_get_stack (HZ_IMAGE_VIEW (data)) != NULL;
+}
+
+/* The specialist's CT comes from a real Orthanc over DICOMweb, as in the
+ * field; where Orthanc is not installed, from the files, and it says so. */
+static HzOrthanc *
+load_ct_from_pacs (HzWorkspacePair *pair)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HzOrthanc) orthanc = hz_orthanc_start (&error);
+  g_autoptr(HzDicomwebClient) pacs = NULL;
+  g_autofree char *dir = hz_widget_test_data_path ("dicom/wang-jianguo");
+  HzImageStack *mine = hz_image_view_get_stack (viewer (&pair->zhou));
+  g_autofree char *study = hz_dicom_dataset_get_string (hz_image_stack_get_dataset (mine, 0),
+                                                        HZ_DICOM_TAG (0x0020, 0x000d));
+
+  if (orthanc == NULL)
+    {
+      g_autoptr(HzImageStack) ct = hz_workspace_pair_load_series ("dicom/wang-jianguo");
+
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+      g_test_message ("Orthanc is not installed (%s): the specialist's CT from files", error->message);
+      hz_workspace_add_series (HZ_WORKSPACE (pair->chen.workspace), ct, "CT", "CT");
+      return NULL;
+    }
+  g_test_message ("Orthanc: %s", hz_orthanc_isolation ());
+  g_assert_cmpint (hz_orthanc_upload_dir (orthanc, dir, &error), ==, 48);
+  g_assert_no_error (error);
+  pacs = hz_dicomweb_client_new (hz_orthanc_get_dicomweb_url (orthanc));
+  hz_dicomweb_client_set_basic_auth (pacs, hz_orthanc_get_user (orthanc), hz_orthanc_get_password (orthanc));
+  hz_workspace_load_study (HZ_WORKSPACE (pair->chen.workspace), pacs, study);
+  g_assert_true (hz_workspace_pair_wait (has_stack, viewer (&pair->chen)));
+  g_assert_cmpuint (hz_image_stack_get_n_slices (hz_image_view_get_stack (viewer (&pair->chen))), ==, 48);
+  g_assert_cmpuint (log_count (pair->chen.log, pair->consult_id, "image.opened"), ==, 1);
+  return g_steal_pointer (&orthanc);
+}
+
 static void
 test_two_clients (void)
 {
-  g_autoptr(HzWorkspacePair) pair = hz_workspace_pair_new (1280, 800);
+  g_autoptr(HzWorkspacePair) pair = hz_workspace_pair_new (1280, 800, FALSE);
+  g_autoptr(HzOrthanc) orthanc = NULL;
   HzImageView *a, *b;
   Check check = { pair, NULL };
   g_autoptr(HzAnnotation) arrow = hz_annotation_new (HZ_ANNOTATION_ARROW, NULL);
@@ -215,6 +258,7 @@ test_two_clients (void)
 
   a = viewer (&pair->zhou);
   b = viewer (&pair->chen);
+  orthanc = load_ct_from_pacs (pair);
   g_assert_true (hz_workspace_pair_wait (record_loaded, pair->zhou.workspace));
   g_assert_true (hz_workspace_pair_wait (record_loaded, pair->chen.workspace));
 

@@ -84,21 +84,17 @@ fetch_cb (GObject      *source,
 }
 
 void
-hz_workspace_load_study (HzWorkspace *self,
-                         const char  *dicomweb_url,
-                         const char  *study_uid)
+hz_workspace_load_study (HzWorkspace      *self,
+                         HzDicomwebClient *pacs,
+                         const char       *study_uid)
 {
   StudyLoad *load;
 
   g_return_if_fail (HZ_IS_WORKSPACE (self));
-  g_return_if_fail (dicomweb_url != NULL && study_uid != NULL);
+  g_return_if_fail (HZ_IS_DICOMWEB_CLIENT (pacs));
+  g_return_if_fail (study_uid != NULL);
 
-  if (self->dicomweb == NULL ||
-      g_strcmp0 (hz_dicomweb_client_get_base_url (self->dicomweb), dicomweb_url) != 0)
-    {
-      g_clear_object (&self->dicomweb);
-      self->dicomweb = hz_dicomweb_client_new (dicomweb_url);
-    }
+  g_set_object (&self->dicomweb, pacs);
   load = g_new0 (StudyLoad, 1);
   load->self = g_object_ref (self);
   load->series = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);

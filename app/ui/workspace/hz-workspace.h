@@ -6,6 +6,7 @@
 
 #include "hz-call.h"
 #include "hz-consult-log.h"
+#include "hz-dicomweb-client.h"
 #include "hz-hub-client.h"
 #include "hz-image-view.h"
 #include "hz-record-view.h"
@@ -51,10 +52,10 @@ void             hz_workspace_add_series         (HzWorkspace     *self,
                                                   const char      *modality);
 gboolean         hz_workspace_open_series        (HzWorkspace     *self,
                                                   const char      *series_uid);
-/* Fetches every series of the study from a DICOMweb server (QIDO-RS,
- * WADO-RS) and adds them. */
+/* Fetches every series of the study from the PACS (@pacs: configured by
+ * the caller with its URL, credentials and cache) and adds them. */
 void             hz_workspace_load_study         (HzWorkspace     *self,
-                                                  const char      *dicomweb_url,
+                                                  HzDicomwebClient *pacs,
                                                   const char      *study_uid);
 /* "record", "images" or "opinion". */
 void             hz_workspace_show_page          (HzWorkspace     *self,
