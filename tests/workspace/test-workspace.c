@@ -189,6 +189,22 @@ register_key (HzWorkspacePair *pair,
   g_assert_cmpuint (status, ==, 200);
 }
 
+static void
+count_pointer (HzSharedSession *s,
+               int              type,
+               guint64          seq,
+               guint           *n)
+{
+  if (type == HZ_SHARED_MESSAGE_POINTER)
+    (*n)++;
+}
+
+static gboolean
+two_pointers (gpointer data)
+{
+  return *(guint *) data == 2;
+}
+
 static gboolean
 has_stack (gpointer data)
 {
@@ -320,6 +336,22 @@ test_two_clients (void)
       }
   g_test_message ("pixels differing: %u of %d", differing, pa->width * pa->height);
   g_assert_cmpuint (differing, <, (guint) (pa->width * pa->height) / 1000);
+
+  /* The pointer: 20 moves at once go out as a few messages, the last
+   * position never lost. */
+  {
+    guint pointers = 0;
+    guint64 sent = hz_shared_session_get_n_sent (session (&pair->zhou));
+    gulong id = g_signal_connect (session (&pair->chen), "view-applied", G_CALLBACK (count_pointer), &pointers);
+
+    for (guint i = 0; i < 20; i++)
+      g_signal_emit_by_name (a, "pointer-moved", 100.0 + i, 200.0, TRUE);
+    g_assert_cmpuint (hz_shared_session_get_n_sent (session (&pair->zhou)) - sent, <=, 2);
+    hz_widget_test_iterate (200);
+    g_assert_cmpuint (hz_shared_session_get_n_sent (session (&pair->zhou)) - sent, ==, 2);
+    g_assert_true (hz_workspace_pair_wait (two_pointers, &pointers));
+    g_signal_handler_disconnect (session (&pair->chen), id);
+  }
 
   name = g_strdup ("workspace-requester");
   shot = hz_widget_test_screenshot (GTK_WIDGET (pair->zhou.window), name);
