@@ -467,6 +467,14 @@ test_two_clients (void)
   g_assert_cmpuint (log_count (pair->zhou.log, pair->consult_id, "opinion.signed"), ==, 1);
   g_assert_cmpuint (log_count (pair->zhou.log, pair->consult_id, "report.exported"), ==, 1);
 
+  /* Mute and camera off act on the call. */
+  g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "workspace.mute", NULL));
+  g_assert_true (hz_call_get_muted (pair->chen.call));
+  g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "workspace.camera-off", NULL));
+  g_assert_true (hz_call_get_camera_off (pair->chen.call));
+  g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "workspace.mute", NULL));
+  g_assert_false (hz_call_get_muted (pair->chen.call));
+
   /* Hanging up ends both calls and is traced. */
   g_assert_true (gtk_widget_activate_action (pair->zhou.workspace, "workspace.hang-up", NULL));
   hz_widget_test_iterate (300);
@@ -485,10 +493,16 @@ main (int    argc,
   g_test_add_func ("/workspace/two-clients", test_two_clients);
   ret = g_test_run ();
   /* Drop pango's, cairo's and fontconfig's process-wide caches, so the
-   * sanitizer build sees only what we leak (as tests/opinion/test-report). */
+   * sanitizer build sees only what we leak (as tests/opinion/test-report).
+   * Only with the cairo renderer (what the sanitizer build uses): the GL
+   * renderer's glyph cache keeps cairo fonts alive until the display goes,
+   * and cairo's reset asserts on them. */
   hz_widget_test_iterate (50);
-  pango_cairo_font_map_set_default (NULL);
-  cairo_debug_reset_static_data ();
-  FcFini ();
+  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0)
+    {
+      pango_cairo_font_map_set_default (NULL);
+      cairo_debug_reset_static_data ();
+      FcFini ();
+    }
   return ret;
 }

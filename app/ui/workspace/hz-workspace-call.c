@@ -190,7 +190,10 @@ camera_off_action (GtkWidget  *widget,
     return;
   off = !hz_call_get_camera_off (self->call);
   hz_call_set_camera_off (self->call, off);
-  gtk_widget_set_opacity (self->self_frame, off ? 0.4 : 1.0);
+  /* The call engine hands out no local picture yet: the small frame
+   * shows whether the camera is sending. */
+  gtk_image_set_from_icon_name (self->self_icon, off ? "camera-disabled-symbolic" : "camera-web-symbolic");
+  gtk_widget_set_opacity (self->self_frame, off ? 0.5 : 1.0);
 }
 
 static void

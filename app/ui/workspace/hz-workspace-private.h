@@ -44,6 +44,7 @@ struct _HzWorkspace
   GtkPicture       *remote_picture;
   GtkLabel         *video_placeholder;
   GtkWidget        *self_frame;
+  GtkImage         *self_icon;
   GtkLabel         *quality_label;
   GtkWidget        *call_controls;
   GtkLabel         *call_status_label;

@@ -469,6 +469,7 @@ hz_workspace_class_init (HzWorkspaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, remote_picture);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, video_placeholder);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, self_frame);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, self_icon);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, quality_label);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, call_controls);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, call_status_label);
