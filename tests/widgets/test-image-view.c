@@ -4,9 +4,10 @@
 
 #include <math.h>
 
+#include "dicom-test-writer.h"
 #include "hz-dicom-image.h"
 #include "hz-dicom-window.h"
-#include "hz-image-view.h"
+#include "hz-image-view-private.h"
 #include "hz-series-browser.h"
 #include "hz-widget-test.h"
 
@@ -303,6 +304,17 @@ test_shared_state_two_views (void)
   g_assert_true (gtk_widget_activate_action (a, "viewer.zoom-in", NULL));
   g_assert_cmpuint (changes, ==, 4);
   g_assert_cmpuint (hz_image_view_get_slice (HZ_IMAGE_VIEW (a)), ==, 20);
+  /* Panning by keys moves the image by a tenth of the view. */
+  {
+    double x0, y0, x1, y1;
+
+    hz_image_view_image_to_widget (HZ_IMAGE_VIEW (a), 100, 100, &x0, &y0);
+    g_assert_true (gtk_widget_activate_action (a, "viewer.pan", "s", "left"));
+    hz_image_view_image_to_widget (HZ_IMAGE_VIEW (a), 100, 100, &x1, &y1);
+    g_assert_cmpfloat_with_epsilon (x1 - x0, -32, 1e-6);
+    g_assert_cmpfloat_with_epsilon (y1, y0, 1e-6);
+    g_assert_cmpuint (changes, ==, 5);
+  }
   /* ...zooms further and pans. */
   hz_image_view_set_zoom (HZ_IMAGE_VIEW (a), 2.5);
   hz_image_view_set_pan (HZ_IMAGE_VIEW (a), 14.5, -9.25);
@@ -390,6 +402,111 @@ test_measurement (void)
   length->x2 = 10 + 30; length->y2 = 20 + 40;
   mm = hz_image_view_measure (HZ_IMAGE_VIEW (view), length, &in_mm);
   g_assert_cmpfloat_with_epsilon (mm, hypot (30 * column_mm, 40 * row_mm), 1e-9);
+  g_object_unref (view);
+}
+
+/* A frame that does not decode (a corrupt JPEG, say) ends the loading
+ * with a message in the view instead of a hang or a crash. */
+static void
+test_undecodable_frame (void)
+{
+  static const guint8 garbage[] = { 0xff, 0xd8, 0xff, 0xdb, 0x00, 0x02, 0x13, 0x37, 0xff, 0xd9 };
+  g_autoptr(GBytes) fragment = g_bytes_new_static (garbage, sizeof garbage);
+  const GBytes *fragments[] = { fragment };
+  g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(HzImageStack) stack = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *view = hz_image_view_new ();
+  GtkWindow *window;
+  TestWriter w;
+
+  tw_init (&w, "1.2.840.10008.1.2.4.50", TRUE);
+  tw_u16 (&w, 0x0028, 0x0002, 1);
+  tw_string (&w, 0x0028, 0x0004, "CS", "MONOCHROME2");
+  tw_u16 (&w, 0x0028, 0x0010, 64);
+  tw_u16 (&w, 0x0028, 0x0011, 64);
+  tw_u16 (&w, 0x0028, 0x0100, 8);
+  tw_u16 (&w, 0x0028, 0x0101, 8);
+  tw_u16 (&w, 0x0028, 0x0102, 7);
+  tw_u16 (&w, 0x0028, 0x0103, 0);
+  tw_encapsulated (&w, fragments, 1);
+  bytes = tw_finish (&w);
+  g_ptr_array_add (datasets, hz_dicom_dataset_new_from_bytes (bytes, &error));
+  g_assert_no_error (error);
+  stack = hz_image_stack_new ("1.2.3.4", datasets, &error);
+  g_assert_no_error (error);
+
+  hz_image_view_set_stack (HZ_IMAGE_VIEW (view), stack);
+  window = hz_widget_test_show (view, 200, 200);
+  wait_slice (HZ_IMAGE_VIEW (view));
+  g_assert_false (hz_image_view_get_loading (HZ_IMAGE_VIEW (view)));
+  g_assert_true (hz_image_stack_get_decode_error (stack, 0, &error));
+  g_assert_nonnull (error);
+  g_assert_null (hz_image_stack_get_frame (stack, 0));
+  g_clear_error (&error);
+  g_object_unref (hz_widget_test_render (view));
+  gtk_window_destroy (window);
+}
+
+static void
+count_added (HzImageView  *view,
+             HzAnnotation *annotation,
+             GPtrArray    *ids)
+{
+  g_ptr_array_add (ids, g_strdup (annotation->id));
+}
+
+static void
+count_removed (HzImageView *view,
+               const char  *id,
+               GPtrArray   *ids)
+{
+  g_ptr_array_add (ids, g_strdup (id));
+}
+
+/* The user's own annotations are signalled for the peer, get ids of
+ * their own, and ctrl+z takes the newest back; the peer's are not. */
+static void
+test_own_annotations (void)
+{
+  g_autoptr(HzImageStack) stack = load_series ("dicom/wang-jianguo");
+  GtkWidget *view = hz_image_view_new ();
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(HzAnnotation) mine = hz_annotation_new (HZ_ANNOTATION_TEXT, NULL);
+  g_autoptr(HzAnnotation) theirs = hz_annotation_new (HZ_ANNOTATION_TEXT, "peer-1");
+  HzAnnotation *stored;
+
+  g_object_ref_sink (view);
+  hz_image_view_set_stack (HZ_IMAGE_VIEW (view), stack);
+  hz_image_view_set_slice (HZ_IMAGE_VIEW (view), 5);
+  g_signal_connect (view, "annotation-added", G_CALLBACK (count_added), added);
+  g_signal_connect (view, "annotation-removed", G_CALLBACK (count_removed), removed);
+
+  theirs->series_uid = g_strdup (hz_image_stack_get_series_uid (stack));
+  theirs->text = g_strdup ("对方 peer");
+  hz_image_view_add_annotation (HZ_IMAGE_VIEW (view), theirs);
+  g_assert_cmpuint (added->len, ==, 0);
+
+  mine->text = g_strdup ("我的 mine");
+  mine->x1 = 12;
+  _hz_image_view_add_own_annotation (HZ_IMAGE_VIEW (view), mine);
+  g_assert_cmpuint (added->len, ==, 1);
+  g_assert_cmpuint (hz_image_view_get_annotations (HZ_IMAGE_VIEW (view))->len, ==, 2);
+  stored = g_ptr_array_index (hz_image_view_get_annotations (HZ_IMAGE_VIEW (view)), 1);
+  g_assert_cmpstr (stored->id, ==, g_ptr_array_index (added, 0));
+  g_assert_cmpstr (stored->series_uid, ==, hz_image_stack_get_series_uid (stack));
+  g_assert_cmpuint (stored->slice, ==, 5);
+
+  /* Undo removes mine, never theirs. */
+  g_assert_true (gtk_widget_activate_action (view, "viewer.undo-annotation", NULL));
+  g_assert_cmpuint (removed->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (removed, 0), ==, g_ptr_array_index (added, 0));
+  g_assert_true (gtk_widget_activate_action (view, "viewer.undo-annotation", NULL));
+  g_assert_cmpuint (removed->len, ==, 1);
+  g_assert_cmpuint (hz_image_view_get_annotations (HZ_IMAGE_VIEW (view))->len, ==, 1);
+  g_assert_true (hz_image_view_remove_annotation (HZ_IMAGE_VIEW (view), "peer-1"));
   g_object_unref (view);
 }
 
@@ -495,6 +612,8 @@ main (int argc, char *argv[])
 
   hz_widget_test_init (&argc, &argv, lang);
   g_test_add_func ("/widgets/image-view/series-browser", test_series_browser);
+  g_test_add_func ("/widgets/image-view/undecodable-frame", test_undecodable_frame);
+  g_test_add_func ("/widgets/image-view/own-annotations", test_own_annotations);
   g_test_add_func ("/widgets/image-view/ct-window-and-presets", test_ct_window_and_presets);
   g_test_add_func ("/widgets/image-view/monochrome1", test_monochrome1);
   g_test_add_func ("/widgets/image-view/colour", test_colour);

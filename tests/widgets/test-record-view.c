@@ -189,8 +189,19 @@ count_sections (HzRecordView *view,
 }
 
 static void
+study_cb (HzRecordView *view,
+          const char   *uid,
+          char        **out)
+{
+  g_free (*out);
+  *out = g_strdup (uid);
+}
+
+static void
 test_sections_and_trends (void)
 {
+  g_autofree char *study = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   g_autoptr(HzPatientRecord) record = load_record ("wang-jianguo");
   g_autoptr(GDateTime) day = consult_day ();
   GtkWidget *view = hz_record_view_new ();
@@ -247,8 +258,70 @@ test_sections_and_trends (void)
     g_assert_cmpint (r, <, 80);
   }
   g_free (hz_widget_test_screenshot (view, "record-view-trends"));
+
+  /* Choosing the imaging study asks for it to be opened. */
+  g_signal_connect (view, "study-activated", G_CALLBACK (study_cb), &study);
+  collect (hz_record_view_get_section_widget (HZ_RECORD_VIEW (view), "imaging"), GTK_TYPE_LIST_BOX_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_signal_emit_by_name (g_ptr_array_index (rows, 0), "activate");
+  g_assert_cmpstr (study, ==, "1.2.826.0.1.3680043.10.1078.2.1");
   hz_record_view_show_section (HZ_RECORD_VIEW (view), "ecg");
   g_free (hz_widget_test_screenshot (view, "record-view-ecg"));
+  gtk_window_destroy (window);
+}
+
+static gboolean
+thumbnail_ready (gpointer data)
+{
+  return gtk_picture_get_paintable (GTK_PICTURE (data)) != NULL;
+}
+
+/* A photo carried inline in a DocumentReference shows as a thumbnail. */
+static void
+test_document_photo (void)
+{
+  guint8 red[8 * 8 * 4];
+  g_autoptr(GBytes) pixels = NULL;
+  g_autoptr(GdkTexture) source = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autofree char *base64 = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GBytes) bundle = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HzPatientRecord) record = NULL;
+  g_autoptr(GPtrArray) pictures = g_ptr_array_new ();
+  GtkWidget *view = hz_record_view_new ();
+  GdkPaintable *thumbnail;
+  GtkWindow *window;
+
+  for (guint i = 0; i < sizeof red; i += 4)
+    red[i] = 0xe0, red[i + 1] = 0x20, red[i + 2] = 0x20, red[i + 3] = 0xff;
+  pixels = g_bytes_new (red, sizeof red);
+  source = gdk_memory_texture_new (8, 8, GDK_MEMORY_R8G8B8A8, pixels, 8 * 4);
+  png = gdk_texture_save_to_png_bytes (source);
+  base64 = g_base64_encode (g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+  json = g_strdup_printf ("{\"resourceType\": \"Bundle\", \"type\": \"collection\", \"entry\": ["
+                          "{\"resource\": {\"resourceType\": \"Patient\", \"id\": \"P1\","
+                          " \"name\": [{\"text\": \"测试\"}]}},"
+                          "{\"resource\": {\"resourceType\": \"DocumentReference\", \"id\": \"D1\","
+                          " \"status\": \"current\", \"subject\": {\"reference\": \"Patient/P1\"},"
+                          " \"description\": \"皮损照片 Lesion photo\","
+                          " \"content\": [{\"attachment\": {\"contentType\": \"image/png\","
+                          " \"data\": \"%s\"}}]}}]}", base64);
+  bundle = g_bytes_new (json, strlen (json));
+  record = hz_patient_record_new_from_bytes (bundle, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (hz_patient_record_get_entries (record, HZ_RECORD_KIND_DOCUMENT)), ==, 1);
+
+  hz_record_view_set_record (HZ_RECORD_VIEW (view), record, NULL);
+  hz_record_view_show_section (HZ_RECORD_VIEW (view), "documents");
+  window = hz_widget_test_show (view, 800, 500);
+  collect (hz_record_view_get_section_widget (HZ_RECORD_VIEW (view), "documents"), GTK_TYPE_PICTURE, pictures);
+  g_assert_cmpuint (pictures->len, ==, 1);
+  g_assert_true (hz_widget_test_wait (thumbnail_ready, g_ptr_array_index (pictures, 0)));
+  thumbnail = gtk_picture_get_paintable (g_ptr_array_index (pictures, 0));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (thumbnail), ==, 8);
+  g_free (hz_widget_test_screenshot (view, "record-view-documents"));
   gtk_window_destroy (window);
 }
 
@@ -262,5 +335,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/record-view/banner-other-patients", test_banner_other_patients);
   g_test_add_func ("/widgets/record-view/abnormal-labs-flagged", test_abnormal_labs_flagged);
   g_test_add_func ("/widgets/record-view/sections-and-trends", test_sections_and_trends);
+  g_test_add_func ("/widgets/record-view/document-photo", test_document_photo);
   return g_test_run ();
 }

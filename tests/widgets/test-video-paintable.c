@@ -117,6 +117,7 @@ test_frames (void)
   hz_pixels_get (pixels, 64, 48, &r, &g, &b);
   g_assert_cmpuint (g, ==, 0xd0);
   g_assert_cmpuint (r, ==, 0x10);
+  g_free (hz_widget_test_screenshot (picture, "video-paintable"));
 
   /* Camera off. */
   hz_video_paintable_clear (paintable);

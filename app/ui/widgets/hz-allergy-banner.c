@@ -118,6 +118,11 @@ hz_allergy_banner_class_init (HzAllergyBannerClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  hz_widgets_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/huizhen/Huizhen/widgets/hz-allergy-banner.ui");
+  gtk_widget_class_bind_template_child (widget_class, HzAllergyBanner, icon);
+  gtk_widget_class_bind_template_child (widget_class, HzAllergyBanner, title);
+  gtk_widget_class_bind_template_child (widget_class, HzAllergyBanner, lines);
   gtk_widget_class_set_css_name (widget_class, "hz-allergy-banner");
   /* Screen readers announce it as soon as it appears. */
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_ALERT);
@@ -126,24 +131,6 @@ hz_allergy_banner_class_init (HzAllergyBannerClass *klass)
 static void
 hz_allergy_banner_init (HzAllergyBanner *self)
 {
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-
   hz_widgets_style_ensure ();
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
-  gtk_box_set_spacing (GTK_BOX (self), 12);
-  gtk_widget_add_css_class (GTK_WIDGET (self), "hz-allergy-banner");
-
-  self->icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-  gtk_image_set_pixel_size (GTK_IMAGE (self->icon), 32);
-  gtk_widget_set_valign (self->icon, GTK_ALIGN_CENTER);
-  self->title = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->title, "title");
-  gtk_label_set_xalign (GTK_LABEL (self->title), 0);
-  self->lines = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_box_append (GTK_BOX (text), self->title);
-  gtk_box_append (GTK_BOX (text), self->lines);
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (self), self->icon);
-  gtk_box_append (GTK_BOX (self), text);
-  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }

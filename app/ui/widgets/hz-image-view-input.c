@@ -70,6 +70,35 @@ zoom_action (GtkWidget  *widget,
   _hz_image_view_user_changed (self);
 }
 
+/* Shift+arrows move the image by a tenth of the view: the keyboard can
+ * do what a drag does. */
+static void
+pan_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  HzImageView *self = HZ_IMAGE_VIEW (widget);
+  double ix0, iy0, ix1, iy1, dx = 0, dy = 0;
+  const char *direction = g_variant_get_string (parameter, NULL);
+
+  hz_image_view_widget_to_image (self, 0, 0, &ix0, &iy0);
+  hz_image_view_widget_to_image (self, gtk_widget_get_width (widget) / 10.0,
+                                 gtk_widget_get_height (widget) / 10.0, &ix1, &iy1);
+  if (g_str_equal (direction, "left"))
+    dx = -(ix1 - ix0);
+  else if (g_str_equal (direction, "right"))
+    dx = ix1 - ix0;
+  else if (g_str_equal (direction, "up"))
+    dy = -(iy1 - iy0);
+  else if (g_str_equal (direction, "down"))
+    dy = iy1 - iy0;
+  else
+    return;
+  /* Moving the image left shows what is to its right. */
+  hz_image_view_set_pan (self, self->pan_x - dx, self->pan_y - dy);
+  _hz_image_view_user_changed (self);
+}
+
 static void
 window_action (GtkWidget  *widget,
                const char *action_name,
@@ -321,6 +350,7 @@ _hz_image_view_class_init_input (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "viewer.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "viewer.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "viewer.zoom-fit", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "viewer.pan", "s", pan_action);
   gtk_widget_class_install_action (widget_class, "viewer.invert", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "viewer.reset-window", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "viewer.preset", "s", window_action);
@@ -339,6 +369,10 @@ _hz_image_view_class_init_input (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "viewer.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "viewer.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "viewer.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_SHIFT_MASK, "viewer.pan", "s", "left");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_SHIFT_MASK, "viewer.pan", "s", "right");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_SHIFT_MASK, "viewer.pan", "s", "up");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_SHIFT_MASK, "viewer.pan", "s", "down");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, 0, "viewer.invert", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "viewer.reset-window", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, 0, "viewer.preset", "s", "lung");

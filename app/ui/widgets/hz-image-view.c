@@ -173,8 +173,8 @@ hz_image_view_set_stack (HzImageView  *self,
   self->zoom = 1;
   self->pan_x = self->pan_y = 0;
   self->invert = FALSE;
-  g_ptr_array_set_size (self->annotations, 0);
-  g_ptr_array_set_size (self->own_annotations, 0);
+  /* Annotations stay: each names its series, and the presenter may come
+   * back to this one. */
   g_clear_object (&self->shown);
   for (guint i = PROP_STACK; i <= PROP_INVERT; i++)
     g_object_notify_by_pspec (G_OBJECT (self), properties[i]);

@@ -28,7 +28,8 @@ G_DECLARE_FINAL_TYPE (HzImageView, hz_image_view, HZ, IMAGE_VIEW, GtkWidget)
 
 GtkWidget         *hz_image_view_new              (void);
 
-/* The series shown; resets slice, window, zoom, pan and invert. */
+/* The series shown; resets slice, window, zoom, pan and invert (the
+ * annotations, each tied to its series, are kept). */
 void               hz_image_view_set_stack        (HzImageView   *self,
                                                    HzImageStack  *stack);
 HzImageStack      *hz_image_view_get_stack        (HzImageView   *self);

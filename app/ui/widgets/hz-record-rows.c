@@ -212,6 +212,109 @@ hz_record_rows_allergy (HzRecordEntry *entry)
   return row;
 }
 
+#define THUMBNAIL_SIZE 72
+/* Photos larger than this are left for the full viewer, not decoded for
+ * a thumbnail in the list. */
+#define MAX_THUMBNAIL_SOURCE (16 * 1024 * 1024)
+
+/* The inline data of a DocumentReference's first attachment or a Media's
+ * content, as base64 text. */
+static const char *
+inline_data (HzRecordEntry *entry)
+{
+  JsonNode *raw = hz_record_entry_get_raw (entry);
+  JsonObject *resource, *attachment = NULL;
+  JsonNode *content;
+
+  if (raw == NULL || !JSON_NODE_HOLDS_OBJECT (raw))
+    return NULL;
+  resource = json_node_get_object (raw);
+  content = json_object_get_member (resource, "content");
+  if (content == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_ARRAY (content) && json_array_get_length (json_node_get_array (content)) > 0)
+    {
+      JsonNode *first = json_array_get_element (json_node_get_array (content), 0);
+
+      if (JSON_NODE_HOLDS_OBJECT (first))
+        {
+          JsonNode *node = json_object_get_member (json_node_get_object (first), "attachment");
+          attachment = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+        }
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (content))
+    attachment = json_node_get_object (content);
+  if (attachment == NULL || !json_object_has_member (attachment, "data"))
+    return NULL;
+  return json_object_get_string_member_with_default (attachment, "data", NULL);
+}
+
+static void
+decode_thumbnail_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  gsize length = 0;
+  g_autofree guchar *data = g_base64_decode (task_data, &length);
+  g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), length);
+  GError *error = NULL;
+  GdkTexture *texture = gdk_texture_new_from_bytes (bytes, &error);
+
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+static void
+thumbnail_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GtkPicture) picture = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (texture == NULL)
+    {
+      g_debug ("document thumbnail: %s", error->message);
+      gtk_widget_set_visible (GTK_WIDGET (picture), FALSE);
+      return;
+    }
+  gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
+}
+
+GtkWidget *
+hz_record_rows_document (HzRecordEntry *entry)
+{
+  const HzFhirDocument *document = hz_record_entry_get_document (entry);
+  GtkWidget *row = hz_record_rows_entry (entry);
+  const char *data;
+
+  if (document == NULL || document->content_type == NULL
+      || !g_str_has_prefix (document->content_type, "image/")
+      || document->data_size == 0 || document->data_size > MAX_THUMBNAIL_SOURCE
+      || (data = inline_data (entry)) == NULL)
+    return row;
+
+  {
+    GtkWidget *picture = gtk_picture_new ();
+    g_autoptr(GTask) task = g_task_new (NULL, NULL, thumbnail_done, g_object_ref_sink (picture));
+
+    gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+    gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+    gtk_widget_set_valign (picture, GTK_ALIGN_CENTER);
+    gtk_widget_set_name (picture, "document-thumbnail");
+    gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    hz_record_entry_get_title (entry), -1);
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
+    g_task_set_task_data (task, g_strdup (data), g_free);
+    g_task_run_in_thread (task, decode_thumbnail_thread);
+  }
+  return row;
+}
+
 GtkWidget *
 hz_record_rows_empty (const char *text)
 {

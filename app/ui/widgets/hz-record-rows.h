@@ -16,6 +16,9 @@ char        *hz_record_rows_format_date  (HzRecordEntry           *entry);
 GtkWidget   *hz_record_rows_entry        (HzRecordEntry           *entry);
 GtkWidget   *hz_record_rows_observation  (HzRecordEntry           *entry);
 GtkWidget   *hz_record_rows_allergy      (HzRecordEntry           *entry);
+/* A document; an inline photo gets a thumbnail, decoded off the main
+ * thread. */
+GtkWidget   *hz_record_rows_document     (HzRecordEntry           *entry);
 GtkWidget   *hz_record_rows_empty        (const char              *text);
 
 G_END_DECLS

@@ -112,38 +112,20 @@ hz_record_summary_set_record (HzRecordSummary *self,
 static void
 hz_record_summary_class_init (HzRecordSummaryClass *klass)
 {
-  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "hz-record-summary");
-}
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-static GtkWidget *
-add_label (HzRecordSummary *self,
-           GtkWidget       *box,
-           const char      *css_class)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  if (css_class)
-    gtk_widget_add_css_class (label, css_class);
-  gtk_box_append (GTK_BOX (box), label);
-  return label;
+  hz_widgets_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/huizhen/Huizhen/widgets/hz-record-summary.ui");
+  gtk_widget_class_bind_template_child (widget_class, HzRecordSummary, name);
+  gtk_widget_class_bind_template_child (widget_class, HzRecordSummary, latin);
+  gtk_widget_class_bind_template_child (widget_class, HzRecordSummary, details);
+  gtk_widget_class_bind_template_child (widget_class, HzRecordSummary, identifiers);
+  gtk_widget_class_set_css_name (widget_class, "hz-record-summary");
 }
 
 static void
 hz_record_summary_init (HzRecordSummary *self)
 {
-  GtkWidget *names = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-
   hz_widgets_style_ensure ();
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 2);
-  gtk_widget_add_css_class (GTK_WIDGET (self), "hz-record-summary");
-  gtk_box_append (GTK_BOX (self), names);
-  self->name = add_label (self, names, "name");
-  self->latin = add_label (self, names, "title-3");
-  gtk_widget_set_valign (self->latin, GTK_ALIGN_BASELINE);
-  gtk_widget_set_valign (self->name, GTK_ALIGN_BASELINE);
-  self->details = add_label (self, GTK_WIDGET (self), NULL);
-  self->identifiers = add_label (self, GTK_WIDGET (self), "dim-label");
+  gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -33,6 +33,7 @@ G_DEFINE_FINAL_TYPE (HzRecordView, hz_record_view, GTK_TYPE_WIDGET)
 
 enum {
   SECTION_CHANGED,
+  STUDY_ACTIVATED,
   N_SIGNALS
 };
 
@@ -124,6 +125,16 @@ add_page (HzRecordView *self,
 }
 
 static void
+study_row_activated_cb (AdwActionRow *row,
+                        HzRecordView *self)
+{
+  const char *uid = g_object_get_data (G_OBJECT (row), "hz-study-uid");
+
+  if (uid != NULL)
+    g_signal_emit (self, signals[STUDY_ACTIVATED], 0, uid);
+}
+
+static void
 fill_entries (HzRecordView *self,
               const char   *id,
               HzRecordKind  kind)
@@ -137,9 +148,24 @@ fill_entries (HzRecordView *self,
     {
       g_autoptr(HzRecordEntry) entry = g_list_model_get_item (entries, i);
 
-      gtk_list_box_append (GTK_LIST_BOX (list), kind == HZ_RECORD_KIND_ALLERGY
-                                                ? hz_record_rows_allergy (entry)
-                                                : hz_record_rows_entry (entry));
+      GtkWidget *row;
+
+      if (kind == HZ_RECORD_KIND_ALLERGY)
+        row = hz_record_rows_allergy (entry);
+      else if (kind == HZ_RECORD_KIND_DOCUMENT)
+        row = hz_record_rows_document (entry);
+      else
+        row = hz_record_rows_entry (entry);
+      if (kind == HZ_RECORD_KIND_IMAGING && hz_record_entry_get_imaging_study (entry)
+          && hz_record_entry_get_imaging_study (entry)->study_uid)
+        {
+          g_object_set_data_full (G_OBJECT (row), "hz-study-uid",
+                                  g_strdup (hz_record_entry_get_imaging_study (entry)->study_uid), g_free);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+          g_signal_connect (row, "activated", G_CALLBACK (study_row_activated_cb), self);
+        }
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
   if (n == 0)
     gtk_list_box_append (GTK_LIST_BOX (list), hz_record_rows_empty (_("Nothing recorded")));
@@ -371,6 +397,24 @@ hz_record_view_class_init (HzRecordViewClass *klass)
     g_signal_new ("section-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * HzRecordView::study-activated:
+   * @study_uid: the StudyInstanceUID the user chose to open
+   */
+  signals[STUDY_ACTIVATED] =
+    g_signal_new ("study-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  g_type_ensure (HZ_TYPE_ALLERGY_BANNER);
+  g_type_ensure (HZ_TYPE_RECORD_SUMMARY);
+  hz_widgets_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/huizhen/Huizhen/widgets/hz-record-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, HzRecordView, box);
+  gtk_widget_class_bind_template_child (widget_class, HzRecordView, banner);
+  gtk_widget_class_bind_template_child (widget_class, HzRecordView, summary);
+  gtk_widget_class_bind_template_child (widget_class, HzRecordView, stack);
+  gtk_widget_class_bind_template_callback (widget_class, visible_child_cb);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hz-record-view");
 }
@@ -378,34 +422,14 @@ hz_record_view_class_init (HzRecordViewClass *klass)
 static void
 hz_record_view_init (HzRecordView *self)
 {
-  GtkWidget *body = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *sidebar = gtk_stack_sidebar_new ();
-
   hz_widgets_style_ensure ();
-  gtk_widget_add_css_class (GTK_WIDGET (self), "view");
-  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  self->banner = hz_allergy_banner_new ();
-  self->summary = hz_record_summary_new ();
-  self->stack = gtk_stack_new ();
-  gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_NONE);
-  gtk_widget_set_hexpand (self->stack, TRUE);
-  gtk_widget_set_vexpand (self->stack, TRUE);
-  gtk_stack_sidebar_set_stack (GTK_STACK_SIDEBAR (sidebar), GTK_STACK (self->stack));
-  gtk_widget_set_size_request (sidebar, 180, -1);
-
-  gtk_box_append (GTK_BOX (self->box), self->banner);
-  gtk_box_append (GTK_BOX (self->box), self->summary);
-  gtk_box_append (GTK_BOX (self->box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
-  gtk_box_append (GTK_BOX (body), sidebar);
-  gtk_box_append (GTK_BOX (body), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-  gtk_box_append (GTK_BOX (body), self->stack);
-  gtk_box_append (GTK_BOX (self->box), body);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->pages = g_hash_table_new (g_str_hash, g_str_equal);
+  self->applying = TRUE;
   for (guint i = 0; section_ids[i]; i++)
     create_page (self, section_ids[i]);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "problems");
-  g_signal_connect (self->stack, "notify::visible-child-name", G_CALLBACK (visible_child_cb), self);
+  self->applying = FALSE;
   rebuild (self);
 }

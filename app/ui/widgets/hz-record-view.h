@@ -34,4 +34,8 @@ GtkWidget          *hz_record_view_get_section_widget (HzRecordView   *self,
                                                       const char      *id);
 GtkWidget          *hz_record_view_get_allergy_banner (HzRecordView   *self);
 
+/* Signals: ::section-changed (const char *id), the user opened a section;
+ * ::study-activated (const char *study_uid), the user chose an imaging
+ * study to open in the viewer. */
+
 G_END_DECLS

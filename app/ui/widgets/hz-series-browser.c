@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hz-series-browser.h"
+#include "hz-widgets-style.h"
 
 #define THUMBNAIL_SIZE 96
 
@@ -235,6 +236,12 @@ hz_series_browser_class_init (HzSeriesBrowserClass *klass)
     g_signal_new ("series-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, HZ_TYPE_IMAGE_STACK);
 
+  hz_widgets_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/huizhen/Huizhen/widgets/hz-series-browser.ui");
+  gtk_widget_class_bind_template_child (widget_class, HzSeriesBrowser, scroller);
+  gtk_widget_class_bind_template_child (widget_class, HzSeriesBrowser, list);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hz-series-browser");
 }
@@ -243,14 +250,7 @@ static void
 hz_series_browser_init (HzSeriesBrowser *self)
 {
   self->items = g_ptr_array_new_with_free_func (item_free);
-  self->list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_SINGLE);
-  gtk_widget_add_css_class (self->list, "navigation-sidebar");
-  g_signal_connect (self->list, "row-activated", G_CALLBACK (row_activated_cb), self);
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->list);
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+  gtk_widget_init_template (GTK_WIDGET (self));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Image series"), -1);
 }

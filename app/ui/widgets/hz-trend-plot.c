@@ -257,17 +257,35 @@ hz_trend_plot_snapshot (GtkWidget   *widget,
       show_text (self, cr, text, frame.x0 - 6, y, 1);
     }
 
-  /* The first and last dates. */
+  /* Dates under the points of the first series, as many as fit side by
+   * side, from the oldest. */
   {
-    g_autoptr(GDateTime) first = g_date_time_new_from_unix_local (frame.t0 / G_USEC_PER_SEC);
-    g_autoptr(GDateTime) last = g_date_time_new_from_unix_local (frame.t1 / G_USEC_PER_SEC);
-    g_autofree char *a = first ? g_date_time_format (first, "%Y-%m-%d") : NULL;
-    g_autofree char *b = last ? g_date_time_format (last, "%Y-%m-%d") : NULL;
+    Series *first_series = g_ptr_array_index (self->series, 0);
+    double last_right = -1e9;
 
-    if (a && b)
+    for (guint i = 0; i < first_series->points->len; i++)
       {
-        show_text (self, cr, a, frame.x0, frame.y1 + 15, 0);
-        show_text (self, cr, b, frame.x1, frame.y1 + 15, 1);
+        HzSeriesPoint *p = &g_array_index (first_series->points, HzSeriesPoint, i);
+        g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (p->time_us / G_USEC_PER_SEC);
+        g_autofree char *date = when ? g_date_time_format (when, "%Y-%m-%d") : NULL;
+        gboolean last = i + 1 == first_series->points->len;
+        double x, y, xalign = i == 0 ? 0 : last ? 1 : 0.5;
+        int tw = 0, th;
+
+        if (date == NULL)
+          continue;
+        to_pixels (&frame, p, &x, &y);
+        {
+          g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, date);
+          pango_layout_get_pixel_size (layout, &tw, &th);
+        }
+        if (!last && x - tw * xalign < last_right + 12)
+          continue;
+        if (last && x - tw < last_right + 12 && i > 0)
+          continue;
+        gdk_cairo_set_source_rgba (cr, &fg);
+        show_text (self, cr, date, x, frame.y1 + 15, xalign);
+        last_right = x + tw * (1 - xalign);
       }
   }
 

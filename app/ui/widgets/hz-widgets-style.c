@@ -1,8 +1,9 @@
 /* hz-widgets-style.c: the few style rules the widgets need beyond
- * libadwaita's. Colours come from libadwaita's named colours so that
+ * libadwaita's, and the registration of their templates. Colours come from libadwaita's named colours so that
  * the dark and high-contrast styles stay right. */
 #include "config.h"
 
+#include "hz-widgets-resources.h"
 #include "hz-widgets-style.h"
 
 static const char css[] =
@@ -33,4 +34,16 @@ hz_widgets_style_ensure (void)
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   done_for = display;
+}
+
+void
+hz_widgets_ensure_resources (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      hz_widgets_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
 }
