@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hz-canonical-json.h"
 #include "hz-signed-opinion.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -50,5 +51,25 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       if (hz_signed_opinion_verify (record, NULL, NULL))
         abort ();
     }
+  /* As a report action body: {"opinion": {…}, "signature": {…}}. */
+  {
+    g_autoptr(JsonNode) body = hz_canonical_json_parse ((const char *) data, (gssize) size, HZ_OPINION_MAX_BYTES,
+                                                        TRUE, NULL);
+    JsonObject *o = body ? json_node_get_object (body) : NULL;
+    JsonNode *content = o ? json_object_get_member (o, "opinion") : NULL;
+    JsonNode *sig = o ? json_object_get_member (o, "signature") : NULL;
+
+    if (content && sig && JSON_NODE_HOLDS_OBJECT (content) && JSON_NODE_HOLDS_OBJECT (sig))
+      {
+        g_autoptr(GError) wire_error = NULL;
+        g_autoptr(HzSignedOpinion) wire = hz_signed_opinion_new_from_wire (HZ_SIGNED_KIND_OPINION, "HZ-FUZZ", "dr.fuzz",
+                                                                           json_node_get_object (content), NULL,
+                                                                           json_node_get_object (sig), &wire_error);
+        if (wire == NULL && wire_error == NULL)
+          abort ();
+        if (wire && hz_signed_opinion_verify (wire, NULL, NULL))
+          abort ();
+      }
+  }
   return 0;
 }

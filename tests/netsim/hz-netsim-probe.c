@@ -27,6 +27,7 @@ static char *opt_to;
 static int opt_port = 5599, opt_size = 1000, opt_count, opt_burst, opt_pps, opt_idle_ms = 1000;
 static double opt_rate_kbit, opt_duration, opt_timeout = 30, opt_interval_ms = 100;
 static char *opt_ready, *opt_log;
+static gint64 opt_bytes = 1000000;
 
 static const GOptionEntry entries[] = {
   { "to", 0, 0, G_OPTION_ARG_STRING, &opt_to, "Destination address (send, ping)", "ADDR" },
@@ -41,6 +42,7 @@ static const GOptionEntry entries[] = {
   { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_timeout, "Receiver: give up after S seconds (default 30)", "S" },
   { "idle", 0, 0, G_OPTION_ARG_INT, &opt_idle_ms, "Receiver: stop after MS without data once data came (default 1000)", "MS" },
   { "ready", 0, 0, G_OPTION_ARG_FILENAME, &opt_ready, "Receiver: create this file once listening", "PATH" },
+  { "bytes", 0, 0, G_OPTION_ARG_INT64, &opt_bytes, "tcp-send: bytes to send (default 1000000)", "N" },
   { "log", 0, 0, G_OPTION_ARG_FILENAME, &opt_log, "Receiver: write 'seq send_ns recv_ns' per datagram", "PATH" },
   { NULL }
 };
@@ -373,17 +375,112 @@ do_ping (void)
   return 0;
 }
 
+static guint8
+stream_byte (gint64 i)
+{
+  return (guint8) (i * 7 + i / 251);
+}
+
+/* TCP both ways across the link: what the hub's WebSocket will do. The
+ * receiver checks every byte; TCP's own retransmissions cover the loss. */
+static int
+do_tcp_recv (void)
+{
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons ((guint16) opt_port) };
+  guint8 buf[16384];
+  gint64 total = 0, corrupt = 0, start = 0;
+  int one = 1, lfd, fd;
+
+  lfd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  setsockopt (lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (lfd < 0 || bind (lfd, (struct sockaddr *) &sa, sizeof sa) < 0 || listen (lfd, 1) < 0)
+    {
+      g_printerr ("tcp-recv: port %d: %s\n", opt_port, g_strerror (errno));
+      return 1;
+    }
+  if (opt_ready != NULL)
+    g_file_set_contents (opt_ready, "", 0, NULL);
+  {
+    struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+    if (poll (&pfd, 1, (int) (opt_timeout * 1000)) <= 0)
+      {
+        g_printerr ("tcp-recv: nobody connected\n");
+        return 1;
+      }
+  }
+  fd = accept4 (lfd, NULL, NULL, SOCK_CLOEXEC);
+  start = mono_ns ();
+  for (;;)
+    {
+      ssize_t n = recv (fd, buf, sizeof buf, 0);
+      if (n <= 0)
+        break;
+      for (ssize_t i = 0; i < n; i++)
+        if (buf[i] != stream_byte (total + i))
+          corrupt++;
+      total += n;
+    }
+  g_print ("received_bytes=%" G_GINT64_FORMAT " corrupt=%" G_GINT64_FORMAT " seconds=%.3f\n",
+           total, corrupt, (mono_ns () - start) / 1e9);
+  close (fd);
+  close (lfd);
+  return 0;
+}
+
+static int
+do_tcp_send (void)
+{
+  struct sockaddr_in sa;
+  guint8 buf[16384];
+  gint64 sent = 0, start = mono_ns ();
+  int fd;
+
+  if (!parse_addr (&sa, opt_port))
+    {
+      g_printerr ("tcp-send: needs --to ADDR\n");
+      return 2;
+    }
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect (fd, (struct sockaddr *) &sa, sizeof sa) < 0)
+    {
+      g_printerr ("tcp-send: connect: %s\n", g_strerror (errno));
+      return 1;
+    }
+  while (sent < opt_bytes)
+    {
+      gsize chunk = (gsize) MIN ((gint64) sizeof buf, opt_bytes - sent);
+      ssize_t n;
+
+      for (gsize i = 0; i < chunk; i++)
+        buf[i] = stream_byte (sent + (gint64) i);
+      n = send (fd, buf, chunk, MSG_NOSIGNAL);
+      if (n <= 0)
+        {
+          g_printerr ("tcp-send: %s\n", g_strerror (errno));
+          return 1;
+        }
+      sent += n;
+    }
+  /* Wait for the receiver's close so the time covers delivery. */
+  shutdown (fd, SHUT_WR);
+  while (recv (fd, buf, sizeof buf, 0) > 0)
+    ;
+  g_print ("sent_bytes=%" G_GINT64_FORMAT " seconds=%.3f\n", sent, (mono_ns () - start) / 1e9);
+  close (fd);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("send|recv|ping - probe a netsim link");
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("send|recv|ping|tcp-send|tcp-recv - probe a netsim link");
   g_autoptr(GError) error = NULL;
   int status;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 2)
     {
-      g_printerr ("hz-netsim-probe: %s\n", error ? error->message : "one mode: send, recv or ping");
+      g_printerr ("hz-netsim-probe: %s\n", error ? error->message : "one mode: send, recv, ping, tcp-send or tcp-recv");
       return 2;
     }
   if (g_str_equal (argv[1], "send"))
@@ -392,6 +489,10 @@ main (int argc, char **argv)
     status = do_recv ();
   else if (g_str_equal (argv[1], "ping"))
     status = do_ping ();
+  else if (g_str_equal (argv[1], "tcp-recv"))
+    status = do_tcp_recv ();
+  else if (g_str_equal (argv[1], "tcp-send"))
+    status = do_tcp_send ();
   else
     {
       g_printerr ("hz-netsim-probe: unknown mode %s\n", argv[1]);

@@ -17,6 +17,7 @@
 # NAME defaults to $NETSIM_NAME, else "hzn" + the caller's PID, so parallel
 # tests never share one and a dead owner's leftovers can be recognised.
 # The relay binary is $HZ_IMPAIR, else hz-impair beside this script or in PATH.
+# It runs under SCHED_FIFO (--realtime) unless NETSIM_REALTIME=0.
 set -u
 
 NETSIM_SUBNET_A=10.201.0.1
@@ -78,13 +79,23 @@ relay_alive() {
 control() {
   relay_alive || die "no relay running for $NAME"
   local done_file="$RUN/done.$$.$RANDOM"
-  printf '%s\nstats %s\n' "$1" "$done_file" > "$RUN/control"
+  # Opened read-write: opening a FIFO write-only blocks for ever if the
+  # relay exits just now, and the loop below notices that instead.
+  exec 3<>"$RUN/control" || die "cannot open $RUN/control"
+  printf '%s\nstats %s\n' "$1" "$done_file" >&3
+  exec 3>&-
   for _ in $(seq 500); do
     if [ -e "$done_file" ]; then
+      if grep -q '^error: ' "$done_file"; then
+        sed -n 's/^error: /netsim: /p' "$done_file" >&2
+        rm -f "$done_file"
+        exit 1
+      fi
       [ "${2:-}" = print ] && cat "$done_file"
       rm -f "$done_file"
       return 0
     fi
+    relay_alive || die "the relay of $NAME exited"
     sleep 0.01
   done
   die "relay did not answer '$1'"
@@ -104,11 +115,16 @@ kill_ns_pids() {
 }
 
 do_down() {
-  local pid
+  local pid status=0
   pid=$(cat "$RUN/relay.pid" 2>/dev/null || true)
   if [ -n "$pid" ] && pid_alive "$pid"; then
     kill -TERM "$pid"
     for _ in $(seq 100); do pid_alive "$pid" || break; sleep 0.02; done
+  elif [ -n "$pid" ] && ! grep -q '^hz-impair: owner .* exited' "$RUN/relay.log" 2>/dev/null; then
+    # A relay that died under a test invalidates what the test measured.
+    echo "netsim: the relay of $NAME had died before down:" >&2
+    tail -n 5 "$RUN/relay.log" >&2
+    status=1
   fi
   # Whatever the test left running inside goes with the namespaces.
   for side in A B R; do kill_ns_pids "$(ns $side)"; done
@@ -117,7 +133,7 @@ do_down() {
     sed -n '/^hz-impair: exit/,$p' "$RUN/relay.log" | grep -v '^hz-impair: exit'
   fi
   rm -rf "$RUN"
-  return 0
+  return $status
 }
 
 do_cleanup() {
@@ -129,7 +145,7 @@ do_cleanup() {
     case $owner in ''|*[!0-9]*) continue ;; esac
     if ! pid_alive "$owner"; then
       echo "netsim: removing stale $name (owner $owner is gone)" >&2
-      NAME=$name RUN=$base/$name do_down >/dev/null
+      NAME=$name RUN=$base/$name do_down >/dev/null 2>&1
     fi
   done
 }
@@ -184,7 +200,9 @@ start_relay() {
   local relay owner
   relay=$(find_impair)
   owner=$(cat "$RUN/owner")
-  setsid ip netns exec "$(ns R)" "$relay" --if-a to-a --if-b to-b \
+  local rt=--realtime
+  [ "${NETSIM_REALTIME:-1}" = 0 ] && rt=
+  setsid ip netns exec "$(ns R)" "$relay" --if-a to-a --if-b to-b $rt \
     --control "$RUN/control" --pidfile "$RUN/relay.pid" --owner "$owner" "$@" \
     </dev/null >"$RUN/relay.log" 2>&1 &
   for _ in $(seq 250); do

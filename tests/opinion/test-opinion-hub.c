@@ -4,8 +4,11 @@
  * and flagged in the audit trail, addenda chained and checked. */
 #include "config.h"
 
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
 #include <string.h>
 
+#include "hz-consult-report.h"
 #include "hz-hub-harness.h"
 #include "hz-signed-opinion.h"
 #include "hz-test-utils.h"
@@ -208,8 +211,19 @@ test_signed_report (Fixture       *f,
   g_autofree char *path = g_strdup_printf ("consults/%s", f->consult);
   JsonObject *c;
 
+  g_autoptr(HzWs) ws = hz_ws_connect (f->hub, f->zhou);
+  g_autoptr(JsonNode) hello = hz_ws_next (ws, "hello", 5000);
+  g_autoptr(JsonNode) pushed = NULL;
+
+  g_assert_nonnull (hello);
   g_assert_cmpuint (report (f, f->chen, body, &reply), ==, 200);
   g_assert_cmpstr (hz_json_str (reply, "state"), ==, "reported");
+
+  /* The requester hears of it live, with the opinion hash. */
+  pushed = hz_ws_next (ws, "consult", 5000);
+  g_assert_nonnull (pushed);
+  g_assert_cmpstr (hz_json_str (pushed, "consult.state"), ==, "reported");
+  g_assert_cmpstr (hz_json_str (pushed, "event.payload.opinion_hash"), ==, hz_signed_opinion_get_hash (s));
 
   /* The requester's client rebuilds the signed payload from the consult
    * and checks it against the author's key as the hub published it. */
@@ -405,13 +419,103 @@ test_addenda (Fixture       *f,
   g_assert_cmpuint (n_refused (f), ==, 2);
 }
 
+static gboolean
+contains_squeezed (const char *text,
+                   const char *needle)
+{
+  GString *flat = g_string_new (NULL);
+  const char *p;
+  gboolean found;
+
+  for (p = text; *p; p++)
+    if (*p != '\n' && *p != ' ')
+      g_string_append_c (flat, *p);
+  found = strstr (flat->str, needle) != NULL;
+  g_string_free (flat, TRUE);
+  return found;
+}
+
+/* The requester's side: the consult and directory from the hub give a
+ * verified opinion with its addendum, and a PDF naming both doctors and
+ * institutions as the directory has them; a consult altered in transit is
+ * refused. */
+static void
+test_client_side (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(HzSigningKey) key = register_key (f->hub, f->chen);
+  g_autoptr(HzSignedOpinion) s = sign_opinion (f->consult, "dr.chen", key);
+  g_autoptr(HzSignedOpinion) a = hz_signed_opinion_sign_addendum (s, "更正：复查改为三天后。", "dr.chen", key, NULL, NULL);
+  g_autofree char *good = report_body (s);
+  g_autofree char *add = addendum_body (a);
+  g_autofree char *path = g_strdup_printf ("consults/%s", f->consult);
+  g_autofree char *add_path = g_strdup_printf ("consults/%s/addenda", f->consult);
+  g_autofree char *dir = hz_test_tmpdir ();
+  g_autofree char *pdf = g_build_filename (dir, "report.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) consult = NULL;
+  g_autoptr(JsonNode) directory = NULL;
+  g_autoptr(HzSignedOpinion) got = NULL;
+  g_autoptr(GPtrArray) addenda = NULL;
+  g_autoptr(HzConsultReport) pdf_report = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", NULL, "-", NULL };
+  int status = 0;
+
+  g_assert_cmpuint (report (f, f->chen, good, NULL), ==, 200);
+  g_assert_cmpuint (call_status (f->hub, f->chen, "POST", add_path, add, NULL), ==, 201);
+  g_assert_cmpuint (call_status (f->hub, f->zhou, "GET", path, NULL, &consult), ==, 200);
+  g_assert_cmpuint (call_status (f->hub, f->zhou, "GET", "directory", NULL, &directory), ==, 200);
+
+  got = hz_signed_opinion_new_from_consult (json_node_get_object (consult), &addenda, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hz_signed_opinion_get_hash (got), ==, hz_signed_opinion_get_hash (s));
+  g_assert_cmpuint (addenda->len, ==, 1);
+  g_assert_cmpstr (hz_signed_opinion_get_hash (addenda->pdata[0]), ==, hz_signed_opinion_get_hash (a));
+
+  pdf_report = hz_consult_report_new_from_hub (json_node_get_object (consult), json_node_get_object (directory), &error);
+  g_assert_no_error (error);
+  g_assert_true (hz_consult_report_write_pdf (pdf_report, pdf, &error));
+  g_assert_no_error (error);
+  argv[3] = pdf;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &text, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", text);
+  g_assert_true (contains_squeezed (text, "王建国"));
+  g_assert_true (contains_squeezed (text, "ZhouMing"));        /* the requester, from the directory */
+  g_assert_true (contains_squeezed (text, "ChenLi"));          /* the specialist */
+  g_assert_true (contains_squeezed (text, "劳力性胸痛3天"));
+  g_assert_true (contains_squeezed (text, "更正：复查改为三天后。"));
+
+  /* Altered on the way (by the hub or anyone between): refused. */
+  json_object_set_string_member (json_object_get_object_member (json_node_get_object (consult), "opinion"),
+                                 "text", "无需转诊。");
+  g_clear_object (&got);
+  got = hz_signed_opinion_new_from_consult (json_node_get_object (consult), NULL, &error);
+  g_assert_null (got);
+  g_assert_error (error, HZ_SIGNED_OPINION_ERROR, HZ_SIGNED_OPINION_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  g_assert_null (hz_consult_report_new_from_hub (json_node_get_object (consult), json_node_get_object (directory), &error));
+  g_assert_error (error, HZ_SIGNED_OPINION_ERROR, HZ_SIGNED_OPINION_ERROR_BAD_SIGNATURE);
+  hz_test_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/opinion-hub/keys", Fixture, NULL, fixture_set_up, test_keys, fixture_tear_down);
   g_test_add ("/opinion-hub/signed-report", Fixture, NULL, fixture_set_up, test_signed_report, fixture_tear_down);
   g_test_add ("/opinion-hub/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);
   g_test_add ("/opinion-hub/addenda", Fixture, NULL, fixture_set_up, test_addenda, fixture_tear_down);
-  return g_test_run ();
+  g_test_add ("/opinion-hub/client-side", Fixture, NULL, fixture_set_up, test_client_side, fixture_tear_down);
+  ret = g_test_run ();
+  /* The PDF's font caches, dropped so the sanitizer sees only real leaks. */
+  pango_cairo_font_map_set_default (NULL);
+  cairo_debug_reset_static_data ();
+  FcFini ();
+  return ret;
 }

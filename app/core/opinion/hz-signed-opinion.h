@@ -53,6 +53,9 @@ HzSignedOpinion *hz_signed_opinion_new_from_wire      (HzSignedKind     kind,
                                                        const char      *parent_hash,
                                                        JsonObject      *signature,
                                                        GError         **error);
+HzSignedOpinion *hz_signed_opinion_new_from_consult   (JsonObject      *consult,
+                                                       GPtrArray      **addenda,
+                                                       GError         **error);
 HzSignedOpinion *hz_signed_opinion_new_from_json      (const char      *text,
                                                        gssize           length,
                                                        GError         **error);

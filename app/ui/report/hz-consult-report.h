@@ -34,6 +34,9 @@ G_DECLARE_FINAL_TYPE (HzConsultReport, hz_consult_report, HZ, CONSULT_REPORT, GO
 GQuark           hz_consult_report_error_quark  (void);
 
 HzConsultReport *hz_consult_report_new          (HzSignedOpinion     *opinion);
+HzConsultReport *hz_consult_report_new_from_hub (JsonObject          *consult,
+                                                 JsonObject          *directory,
+                                                 GError             **error);
 void             hz_consult_report_set_requester (HzConsultReport    *self,
                                                   const HzReportParty *party);
 void             hz_consult_report_set_responder (HzConsultReport    *self,
