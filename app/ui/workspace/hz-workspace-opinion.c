@@ -127,39 +127,6 @@ hz_workspace_get_opinion (HzWorkspace *self)
 
 /* ---- the requester's side ---- */
 
-/* Rebuilds the signed opinion from the consult as the hub gives it and
- * checks it with the author's key the hub handed over. */
-static HzSignedOpinion *
-opinion_from_consult (JsonObject  *consult,
-                      GError     **error)
-{
-  JsonObject *content, *signature, *author_key;
-  const char *author, *public_key;
-  g_autoptr(GBytes) key = NULL;
-  g_autoptr(HzSignedOpinion) opinion = NULL;
-
-  content = object_member (consult, "opinion", NULL);
-  signature = object_member (consult, "signature", NULL);
-  author_key = object_member (consult, "author_key", NULL);
-  author = json_object_get_string_member_with_default (consult, "opinion_author", NULL);
-  public_key = author_key ? json_object_get_string_member_with_default (author_key, "public_key", NULL) : NULL;
-  if (content == NULL || signature == NULL || author == NULL || public_key == NULL)
-    {
-      g_set_error_literal (error, HZ_SIGNED_OPINION_ERROR, HZ_SIGNED_OPINION_ERROR_INVALID,
-                           "the consult's opinion is incomplete");
-      return NULL;
-    }
-  key = hz_public_key_from_base64 (public_key, error);
-  if (key == NULL)
-    return NULL;
-  opinion = hz_signed_opinion_new_from_wire (HZ_SIGNED_KIND_OPINION,
-                                             json_object_get_string_member (consult, "id"),
-                                             author, content, NULL, signature, error);
-  if (opinion == NULL || !hz_signed_opinion_verify (opinion, key, error))
-    return NULL;
-  return g_steal_pointer (&opinion);
-}
-
 static void
 take_opinion (HzWorkspace *self,
               JsonObject  *consult)
@@ -170,7 +137,8 @@ take_opinion (HzWorkspace *self,
 
   if (hash == NULL || (self->opinion != NULL && g_strcmp0 (hz_signed_opinion_get_hash (self->opinion), hash) == 0))
     return;
-  opinion = opinion_from_consult (consult, &error);
+  /* Checked against the author's key the hub handed over, addenda too. */
+  opinion = hz_signed_opinion_new_from_consult (consult, NULL, &error);
   if (opinion == NULL)
     {
       /* Shown, not hidden: a tampered opinion is news for the doctor. */
