@@ -467,6 +467,18 @@ test_two_clients (void)
   g_assert_cmpuint (log_count (pair->zhou.log, pair->consult_id, "opinion.signed"), ==, 1);
   g_assert_cmpuint (log_count (pair->zhou.log, pair->consult_id, "report.exported"), ==, 1);
 
+  /* An imaging study chosen in the record opens in the viewer. */
+  hz_workspace_show_page (HZ_WORKSPACE (pair->chen.workspace), "record");
+  hz_shared_session_set_following (session (&pair->chen), FALSE);
+  {
+    g_autofree char *study = hz_dicom_dataset_get_string (hz_image_stack_get_dataset (hz_image_view_get_stack (b), 0),
+                                                          HZ_DICOM_TAG (0x0020, 0x000d));
+
+    g_signal_emit_by_name (hz_workspace_get_record_view (HZ_WORKSPACE (pair->chen.workspace)), "study-activated", study);
+  }
+  g_assert_cmpstr (hz_workspace_get_page (HZ_WORKSPACE (pair->chen.workspace)), ==, "images");
+  hz_shared_session_set_following (session (&pair->chen), TRUE);
+
   /* Mute and camera off act on the call. */
   g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "workspace.mute", NULL));
   g_assert_true (hz_call_get_muted (pair->chen.call));

@@ -7,6 +7,7 @@
 #define TAG_SERIES_UID         HZ_DICOM_TAG (0x0020, 0x000e)
 #define TAG_SERIES_DESCRIPTION HZ_DICOM_TAG (0x0008, 0x103e)
 #define TAG_MODALITY           HZ_DICOM_TAG (0x0008, 0x0060)
+#define TAG_STUDY_UID          HZ_DICOM_TAG (0x0020, 0x000d)
 
 typedef struct {
   HzWorkspace *self;
@@ -101,4 +102,37 @@ hz_workspace_load_study (HzWorkspace      *self,
   load->order = g_ptr_array_new_with_free_func (g_free);
   hz_dicomweb_client_fetch_async (self->dicomweb, study_uid, NULL, instance_cb, NULL, load, NULL,
                                   self->cancellable, fetch_cb, load);
+}
+
+void
+hz_workspace_set_pacs (HzWorkspace      *self,
+                       HzDicomwebClient *pacs)
+{
+  g_return_if_fail (HZ_IS_WORKSPACE (self));
+  g_set_object (&self->dicomweb, pacs);
+}
+
+/* The user chose an imaging study in the record: show it, fetching it
+ * from the PACS when this side does not have it yet. */
+void
+_hz_workspace_study_activated_cb (HzWorkspace *self,
+                                  const char  *study_uid)
+{
+  guint n = hz_series_browser_get_n_series (self->series_browser);
+
+  for (guint i = 0; i < n; i++)
+    {
+      HzImageStack *stack = hz_series_browser_get_series (self->series_browser, i);
+      g_autofree char *uid = hz_dicom_dataset_get_string (hz_image_stack_get_dataset (stack, 0),
+                                                          TAG_STUDY_UID);
+
+      if (g_strcmp0 (uid, study_uid) == 0)
+        {
+          hz_workspace_open_series (self, hz_image_stack_get_series_uid (stack));
+          return;
+        }
+    }
+  hz_workspace_show_page (self, "images");
+  if (self->dicomweb != NULL)
+    hz_workspace_load_study (self, self->dicomweb, study_uid);
 }

@@ -78,6 +78,8 @@ void  _hz_workspace_trace              (HzWorkspace     *self,
 void  _hz_workspace_call_class_init    (GtkWidgetClass  *widget_class);
 void  _hz_workspace_call_detach        (HzWorkspace     *self);
 void  _hz_workspace_opinion_setup      (HzWorkspace     *self);
+void  _hz_workspace_study_activated_cb (HzWorkspace     *self,
+                                        const char      *study_uid);
 void  _hz_workspace_opinion_signed_cb  (HzWorkspace     *self,
                                         HzSignedOpinion *opinion);
 

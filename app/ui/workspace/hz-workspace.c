@@ -519,6 +519,7 @@ hz_workspace_init (HzWorkspace *self)
   gtk_picture_set_paintable (self->remote_picture, GDK_PAINTABLE (self->video));
   g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (visible_page_cb), self);
   g_signal_connect_swapped (self->record_view, "section-changed", G_CALLBACK (section_changed_cb), self);
+  g_signal_connect_swapped (self->record_view, "study-activated", G_CALLBACK (_hz_workspace_study_activated_cb), self);
 }
 
 GtkWidget *

@@ -52,6 +52,10 @@ void             hz_workspace_add_series         (HzWorkspace     *self,
                                                   const char      *modality);
 gboolean         hz_workspace_open_series        (HzWorkspace     *self,
                                                   const char      *series_uid);
+/* The PACS for imaging studies the record names (opened from the
+ * record's imaging section). */
+void             hz_workspace_set_pacs           (HzWorkspace     *self,
+                                                  HzDicomwebClient *pacs);
 /* Fetches every series of the study from the PACS (@pacs: configured by
  * the caller with its URL, credentials and cache) and adds them. */
 void             hz_workspace_load_study         (HzWorkspace     *self,
