@@ -80,8 +80,23 @@ _hz_call_invoke (HzCall        *self,
   inv->func = func;
   inv->data = data;
   inv->destroy = destroy;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
-                              invocation_run, inv, invocation_free);
+  /* Not g_main_context_invoke: when no thread owns the context at that
+   * moment (a test between two g_main_context_iteration calls, say), it
+   * runs @func right here, on a GStreamer streaming thread. */
+  if (g_main_context_is_owner (self->context))
+    {
+      invocation_run (inv);
+      invocation_free (inv);
+    }
+  else
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, invocation_run, inv, invocation_free);
+      g_source_set_static_name (source, "[hz-call] invoke");
+      g_source_attach (source, self->context);
+    }
 }
 
 void

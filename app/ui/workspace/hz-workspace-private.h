@@ -1,0 +1,86 @@
+/* hz-workspace-private.h: the workspace's instance struct, shared by
+ * hz-workspace.c (pages, record, images, chat), hz-workspace-call.c
+ * (video and call controls) and hz-workspace-opinion.c (opinion, report). */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hz-dicomweb-client.h"
+#include "hz-opinion-editor.h"
+#include "hz-series-browser.h"
+#include "hz-video-paintable.h"
+#include "hz-workspace.h"
+
+G_BEGIN_DECLS
+
+struct _HzWorkspace
+{
+  GtkWidget         parent_instance;
+
+  HzHubClient      *client;
+  JsonObject       *consult;
+  char             *consult_id;
+  char             *user_id;
+  HzWorkspaceRole   role;
+  HzConsultLog     *log;
+  HzSharedSession  *session;
+  GCancellable     *cancellable;
+  GHashTable       *traced;         /* "kind:value" already in the log */
+  gboolean          record_loaded;
+
+  HzCall           *call;
+  gulong            call_ids[5];
+  HzVideoPaintable *video;
+
+  HzSigningKey     *key;
+  HzSignedOpinion  *opinion;
+  gulong            consult_changed_id;
+  gboolean          fetching_opinion;
+  HzDicomwebClient *dicomweb;
+
+  /* template */
+  GtkRevealer      *banner_revealer;
+  GtkLabel         *banner_label;
+  GtkPicture       *remote_picture;
+  GtkLabel         *video_placeholder;
+  GtkWidget        *self_frame;
+  GtkImage         *self_icon;
+  GtkLabel         *quality_label;
+  GtkWidget        *call_controls;
+  GtkLabel         *call_status_label;
+  GtkScrolledWindow *chat_scroller;
+  GtkListBox       *chat_list;
+  GtkEntry         *chat_entry;
+  GtkLabel         *presenter_label;
+  GtkToggleButton  *present_button;
+  GtkToggleButton  *follow_button;
+  GtkStack         *stack;
+  GtkStack         *record_stack;
+  AdwStatusPage    *record_status;
+  HzRecordView     *record_view;
+  HzSeriesBrowser  *series_browser;
+  HzImageView      *image_view;
+  GtkStack         *opinion_stack;
+  HzOpinionEditor  *opinion_editor;
+  GtkLabel         *opinion_title;
+  GtkLabel         *opinion_text;
+  GtkLabel         *opinion_fingerprint;
+};
+
+extern guint _hz_workspace_opinion_received_signal;
+
+/* From the generated resources (--manual-register). */
+void  hz_workspace_register_resource   (void);
+
+void  _hz_workspace_trace              (HzWorkspace     *self,
+                                        const char      *kind,
+                                        JsonObject      *payload);
+void  _hz_workspace_call_class_init    (GtkWidgetClass  *widget_class);
+void  _hz_workspace_call_detach        (HzWorkspace     *self);
+void  _hz_workspace_opinion_setup      (HzWorkspace     *self);
+void  _hz_workspace_study_activated_cb (HzWorkspace     *self,
+                                        const char      *study_uid);
+void  _hz_workspace_opinion_signed_cb  (HzWorkspace     *self,
+                                        HzSignedOpinion *opinion);
+
+G_END_DECLS
