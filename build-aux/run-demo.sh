@@ -103,6 +103,12 @@ export GSETTINGS_SCHEMA_DIR="$build/data"
 export GSETTINGS_BACKEND=memory
 export XDG_DATA_HOME="$demo/profiles"
 export HUIZHEN_LOCALEDIR="$build/po"
+# Calls use test pictures and tones unless a camera is asked for; the
+# workspace reads the demo PACS with its credentials.
+[ -n "${HUIZHEN_CAMERA:-}" ] || export HUIZHEN_TEST_SOURCES=1
+if [ -n "$pacs_url" ]; then
+  export HUIZHEN_PACS_USER=huizhen HUIZHEN_PACS_PASSWORD="$password"
+fi
 "$build/app/ui/huizhen" --profile zhou --hub "$hub_url" --demo-sign-in dr.zhou \
   --patient-folder "$src/data/demo/fhir" &
 zhou=$!

@@ -347,6 +347,12 @@ hz_consult_page_show (HzConsultPage *self,
   hz_consult_page_reload (self);
 }
 
+JsonObject *
+hz_consult_page_get_consult (HzConsultPage *self)
+{
+  return self->consult;
+}
+
 const char *
 hz_consult_page_get_state (HzConsultPage *self)
 {

@@ -19,6 +19,8 @@ void        hz_consult_page_set_client (HzConsultPage *self,
 void        hz_consult_page_show       (HzConsultPage *self,
                                         const char    *consult_id);
 void        hz_consult_page_reload     (HzConsultPage *self);
+/* The consult as the hub last gave it; NULL while loading. */
+JsonObject *hz_consult_page_get_consult (HzConsultPage *self);
 /* For tests. */
 const char *hz_consult_page_get_state  (HzConsultPage *self);
 gboolean    hz_consult_page_is_loading (HzConsultPage *self);

@@ -4,11 +4,14 @@
 
 #include <glib/gi18n.h>
 
+#include "hz-call.h"
+#include "hz-call-client-signaling.h"
 #include "hz-consult-page.h"
 #include "hz-new-request-page.h"
 #include "hz-queue-page.h"
 #include "hz-sign-in-page.h"
 #include "hz-window.h"
+#include "hz-workspace-window.h"
 
 struct _HzWindow
 {
@@ -26,6 +29,7 @@ struct _HzWindow
   GSettings            *settings;
   HzProfile            *profile;
   HzHubClient          *client;
+  HzCallSignaling      *signaling;       /* calls of this client, over its WebSocket */
   GCancellable         *cancellable;
   guint                 offline_source;
   gboolean              offline_due;     /* the grace period is over */
@@ -189,6 +193,123 @@ connection_changed_cb (HzWindow *self)
 }
 
 /* Takes a signed-in client: every page uses it from now on. */
+/* An open workspace for @consult_id, if any. */
+static HzWorkspaceWindow *
+find_workspace (HzWindow *self, const char *consult_id)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GList *windows = app ? gtk_application_get_windows (app) : NULL;
+
+  for (GList *l = windows; l; l = l->next)
+    if (HZ_IS_WORKSPACE_WINDOW (l->data)
+        && g_strcmp0 (hz_workspace_window_get_consult_id (l->data), consult_id) == 0)
+      return l->data;
+  return NULL;
+}
+
+static void
+open_workspace (HzWindow        *self,
+                JsonObject      *consult,
+                HzWorkspaceCall  call,
+                JsonObject      *invite)
+{
+  HzWorkspaceWindow *window = find_workspace (self, json_object_get_string_member_with_default (consult, "id", ""));
+
+  if (window == NULL)
+    window = hz_workspace_window_new (GTK_WINDOW (self), self->client, self->signaling, self->profile,
+                                      self->settings, consult, call, invite);
+  else if (call == HZ_WORKSPACE_CALL_ANSWER)
+    hz_workspace_window_answer (window, invite);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+typedef struct {
+  HzWindow   *window;
+  char       *consult_id;
+  JsonObject *invite;
+} Ringing;
+
+static void
+ringing_free (Ringing *r)
+{
+  g_object_unref (r->window);
+  g_free (r->consult_id);
+  json_object_unref (r->invite);
+  g_free (r);
+}
+
+static void
+answer_consult_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Ringing *r = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) consult = hz_hub_client_get_consult_finish (HZ_HUB_CLIENT (source), result, &error);
+
+  if (consult)
+    open_workspace (r->window, consult, HZ_WORKSPACE_CALL_ANSWER, r->invite);
+  else
+    hz_window_toast (r->window, error->message);
+  ringing_free (r);
+}
+
+static void
+ring_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  Ringing *r = user_data;
+
+  if (g_str_equal (response, "answer") && r->window->client)
+    {
+      hz_hub_client_get_consult_async (r->window->client, r->consult_id, r->window->cancellable,
+                                       answer_consult_cb, r);
+      return;
+    }
+  /* Declined: the caller hears "rejected" from a call that never rang here. */
+  if (r->window->signaling)
+    {
+      g_autoptr(HzCall) call = hz_call_new_incoming (r->window->signaling, r->consult_id, r->invite, NULL);
+      hz_call_reject (call);
+    }
+  ringing_free (r);
+}
+
+/* The other doctor calls: ring, and let the user answer or decline. */
+static void
+call_message_cb (HzWindow   *self,
+                 const char *consult_id,
+                 JsonObject *message)
+{
+  g_autoptr(GNotification) notification = NULL;
+  HzWorkspaceWindow *window;
+  Ringing *r;
+  GtkWidget *dialog;
+
+  if (!hz_call_is_invite (message))
+    return;
+  window = find_workspace (self, consult_id);
+  if (window && hz_workspace_window_has_call (window))
+    return;  /* that call handles its own messages */
+  notification = g_notification_new (_("Incoming consult call"));
+  g_notification_set_body (notification, consult_id);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
+  g_application_send_notification (g_application_get_default (), "incoming-call", notification);
+  gtk_widget_error_bell (GTK_WIDGET (self));
+
+  r = g_new0 (Ringing, 1);
+  r->window = g_object_ref (self);
+  r->consult_id = g_strdup (consult_id);
+  r->invite = json_object_ref (message);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Incoming Consult Call"), NULL);
+  /* TRANSLATORS: %s is the consult number */
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), _("The other doctor is calling about consult %s."),
+                                  consult_id);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "decline", _("_Decline"),
+                                    "answer", _("_Answer"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "answer", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "decline", ADW_RESPONSE_DESTRUCTIVE);
+  g_signal_connect (dialog, "response", G_CALLBACK (ring_response_cb), r);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 use_client (HzWindow    *self,
             HzHubClient *client)
@@ -199,6 +320,11 @@ use_client (HzWindow    *self,
       hz_hub_client_disconnect (self->client);
     }
   g_set_object (&self->client, client);
+  if (self->signaling)
+    g_signal_handlers_disconnect_by_data (self->signaling, self);
+  g_clear_object (&self->signaling);
+  self->signaling = HZ_CALL_SIGNALING (hz_call_client_signaling_new (client));
+  g_signal_connect_swapped (self->signaling, "message-received", G_CALLBACK (call_message_cb), self);
   g_signal_connect_swapped (client, "notify::online", G_CALLBACK (connection_changed_cb), self);
   g_signal_connect_swapped (client, "notify::outbox-count", G_CALLBACK (connection_changed_cb), self);
   g_signal_connect_swapped (client, "session-expired", G_CALLBACK (session_expired_cb), self);
@@ -368,17 +494,22 @@ toast_queued_action (GtkWidget  *widget,
   hz_window_toast (HZ_WINDOW (widget), _("Saved. It will be sent when the hub is back."));
 }
 
+/* Opens the consult on the details page in its workspace; a live consult
+ * in session rings the other doctor when the requester opens it. */
 static void
 workspace_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (widget), _("Consult workspace"),
-                                              _("The call and the shared record and image workspace "
-                                                "come with the next part of Huizhen (issue 7)."));
+  HzWindow *self = HZ_WINDOW (widget);
+  JsonObject *consult = hz_consult_page_get_consult (self->consult_page);
+  gboolean live, place;
 
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (consult == NULL || self->client == NULL)
+    return;
+  live = g_strcmp0 (json_object_get_string_member_with_default (consult, "mode", "live"), "live") == 0;
+  place = live && is_requester (self);
+  open_workspace (self, consult, place ? HZ_WORKSPACE_CALL_PLACE : HZ_WORKSPACE_CALL_NONE, NULL);
 }
 
 /* GObject */
@@ -409,6 +540,9 @@ hz_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->client, self);
       hz_hub_client_disconnect (self->client);
     }
+  if (self->signaling)
+    g_signal_handlers_disconnect_by_data (self->signaling, self);
+  g_clear_object (&self->signaling);
   gtk_widget_dispose_template (GTK_WIDGET (self), HZ_TYPE_WINDOW);
   g_clear_object (&self->client);
   G_OBJECT_CLASS (hz_window_parent_class)->dispose (object);
