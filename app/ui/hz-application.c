@@ -88,6 +88,17 @@ about_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* The Mallard help installed under help:cn.huizhen.Huizhen (yelp, or
+ * the help portal in the Flatpak). */
+static void
+help_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (user_data)),
+                "help:cn.huizhen.Huizhen", GDK_CURRENT_TIME);
+}
+
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
@@ -102,6 +113,7 @@ quit_activated (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
+  { "help", help_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
 };
 
@@ -110,6 +122,7 @@ hz_application_startup (GApplication *app)
 {
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
+    { "app.help", { "F1", NULL } },
     { "win.new-request", { "<Control>n", NULL } },
     { "win.refresh", { "<Control>r", "F5", NULL } },
     { "win.search", { "<Control>f", NULL } },
