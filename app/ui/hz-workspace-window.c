@@ -5,6 +5,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gtk/gtkunixprint.h>
+#include <unistd.h>
 
 #include "hz-call.h"
 #include "hz-dicomweb-cache.h"
@@ -33,6 +36,15 @@ struct _HzWorkspaceWindow
 };
 
 G_DEFINE_FINAL_TYPE (HzWorkspaceWindow, hz_workspace_window, ADW_TYPE_WINDOW)
+
+static void
+report_error (HzWorkspaceWindow *self, const char *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("The Report Could Not Be Made"), message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
 static const char *
 consult_str (JsonObject *consult, const char *member)
@@ -200,6 +212,110 @@ directory_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 }
 
+/* The report: to a PDF the user names, or through the printer dialog
+ * (the same PDF, written to a private temporary file first). */
+static void
+export_response_cb (GtkNativeDialog *chooser, int response, gpointer user_data)
+{
+  g_autoptr(HzWorkspaceWindow) self = user_data;
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  if (response != GTK_RESPONSE_ACCEPT || path == NULL)
+    return;
+  if (!hz_workspace_export_report (self->workspace, path, &error))
+    report_error (self, error->message);
+}
+
+static void
+export_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HzWorkspaceWindow *self = HZ_WORKSPACE_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  if (hz_workspace_get_opinion (self->workspace) == NULL)
+    {
+      report_error (self, _("There is no signed opinion to export yet."));
+      return;
+    }
+  chooser = gtk_file_chooser_native_new (_("Export Report"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  /* TRANSLATORS: the report's file name; %s is the consult number */
+  name = g_strdup_printf (_("consult-%s.pdf"), hz_workspace_window_get_consult_id (self));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+print_done_cb (GtkPrintJob *job, gpointer user_data, const GError *error)
+{
+  char *path = user_data;
+
+  if (error)
+    g_warning ("Printing failed: %s", error->message);
+  g_unlink (path);
+  g_free (path);
+}
+
+static void
+print_response_cb (GtkDialog *dialog, int response, gpointer user_data)
+{
+  g_autoptr(HzWorkspaceWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GtkPrinter *printer = gtk_print_unix_dialog_get_selected_printer (GTK_PRINT_UNIX_DIALOG (dialog));
+  g_autoptr(GtkPrintJob) job = NULL;
+  int fd;
+
+  if (response != GTK_RESPONSE_OK || printer == NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      return;
+    }
+  fd = g_file_open_tmp ("huizhen-report-XXXXXX.pdf", &path, &error);
+  if (fd >= 0)
+    close (fd);
+  if (fd < 0 || !hz_workspace_export_report (self->workspace, path, &error))
+    {
+      report_error (self, error->message);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      return;
+    }
+  job = gtk_print_job_new (gtk_window_get_title (GTK_WINDOW (self)), printer,
+                           gtk_print_unix_dialog_get_settings (GTK_PRINT_UNIX_DIALOG (dialog)),
+                           gtk_print_unix_dialog_get_page_setup (GTK_PRINT_UNIX_DIALOG (dialog)));
+  if (!gtk_print_job_set_source_file (job, path, &error))
+    {
+      report_error (self, error->message);
+      g_unlink (path);
+    }
+  else
+    gtk_print_job_send (job, print_done_cb, g_steal_pointer (&path), NULL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+print_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HzWorkspaceWindow *self = HZ_WORKSPACE_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (hz_workspace_get_opinion (self->workspace) == NULL)
+    {
+      report_error (self, _("There is no signed opinion to print yet."));
+      return;
+    }
+  dialog = gtk_print_unix_dialog_new (_("Print Report"), GTK_WINDOW (self));
+  gtk_print_unix_dialog_set_manual_capabilities (GTK_PRINT_UNIX_DIALOG (dialog), 0);
+  g_signal_connect (dialog, "response", G_CALLBACK (print_response_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static gboolean
 hz_workspace_window_close_request (GtkWindow *window)
 {
@@ -234,6 +350,10 @@ hz_workspace_window_class_init (HzWorkspaceWindowClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = hz_workspace_window_dispose;
   GTK_WINDOW_CLASS (klass)->close_request = hz_workspace_window_close_request;
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "report.export", NULL, export_activated);
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "report.print", NULL, print_activated);
+  gtk_widget_class_add_binding_action (GTK_WIDGET_CLASS (klass), GDK_KEY_s, GDK_CONTROL_MASK, "report.export", NULL);
+  gtk_widget_class_add_binding_action (GTK_WIDGET_CLASS (klass), GDK_KEY_p, GDK_CONTROL_MASK, "report.print", NULL);
 }
 
 static void
@@ -257,6 +377,7 @@ hz_workspace_window_new (GtkWindow       *parent,
                                           "default-width", 1280, "default-height", 820, NULL);
   HzWorkspaceRole role = is_specialist (client) ? HZ_WORKSPACE_ROLE_SPECIALIST : HZ_WORKSPACE_ROLE_REQUESTER;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header, *export_button, *print_button;
   g_autofree char *title = NULL;
 
   self->client = g_object_ref (client);
@@ -272,7 +393,17 @@ hz_workspace_window_new (GtkWindow       *parent,
   self->workspace = HZ_WORKSPACE (hz_workspace_new (client, consult, role,
                                                     hz_profile_get_log (profile, NULL), NULL));
   gtk_widget_set_vexpand (GTK_WIDGET (self->workspace), TRUE);
-  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  header = adw_header_bar_new ();
+  export_button = gtk_button_new_with_mnemonic (_("_Export Report…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (export_button), "report.export");
+  gtk_widget_set_tooltip_text (export_button, _("Save the signed opinion as a PDF report (Ctrl+S)"));
+  print_button = gtk_button_new_from_icon_name ("printer-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (print_button), "report.print");
+  gtk_widget_set_tooltip_text (print_button, _("Print the report (Ctrl+P)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (print_button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Print…"), -1);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), print_button);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), export_button);
+  gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->workspace));
   adw_window_set_content (ADW_WINDOW (self), box);
 
