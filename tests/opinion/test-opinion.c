@@ -69,6 +69,7 @@ test_strict (void)
     { "{\"referral\": \"refer\"}", HZ_OPINION_ERROR_INVALID },
     { "{\"advice\": {\"dose\": \"x\"}}", HZ_OPINION_ERROR_INVALID },
     { "{\"time\": \"yesterday\"}", HZ_OPINION_ERROR_INVALID },
+    { "{\"time\": \"0411-11-22T10:30:00Z\"}", HZ_OPINION_ERROR_INVALID },  /* found by fuzz-opinion */
     { "{\"findings\": \"x\"", HZ_OPINION_ERROR_SYNTAX },
   };
   guint i;
@@ -81,6 +82,18 @@ test_strict (void)
       g_assert_null (o);
       g_assert_error (error, HZ_OPINION_ERROR, cases[i].code);
     }
+
+  /* A time with an offset is kept, and written back, in UTC. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HzOpinion) o = hz_opinion_new_from_json ("{\"findings\": \"x\", \"time\": \"2026-11-22T18:30:00+08:00\"}",
+                                                      -1, &error);
+    g_autofree char *json = NULL;
+
+    g_assert_no_error (error);
+    json = hz_opinion_to_json (o, FALSE);
+    g_assert_nonnull (strstr (json, "\"time\":\"2026-11-22T10:30:00Z\""));
+  }
 
   /* Beyond the limits. */
   {

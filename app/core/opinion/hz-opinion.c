@@ -326,10 +326,20 @@ read_meta (HzOpinion   *self,
     g_clear_pointer (&self->author, g_free);
   if (*time != '\0')
     {
-      self->time = g_date_time_new_from_iso8601 (time, NULL);
-      if (self->time == NULL)
+      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (time, NULL);
+
+      if (parsed == NULL)
         {
           g_set_error (error, HZ_OPINION_ERROR, HZ_OPINION_ERROR_INVALID, "“time” is not an ISO 8601 time");
+          return FALSE;
+        }
+      /* Kept in UTC, as it is written back ("…Z"); and in four-digit
+       * years, which is what the writer's %Y gives back unchanged (the
+       * fuzzer found year 411 reading back differently). */
+      self->time = g_date_time_to_utc (parsed);
+      if (g_date_time_get_year (self->time) < 1900 || g_date_time_get_year (self->time) > 9999)
+        {
+          g_set_error (error, HZ_OPINION_ERROR, HZ_OPINION_ERROR_INVALID, "“time” is not a plausible date");
           return FALSE;
         }
     }
