@@ -170,6 +170,8 @@ test_refusals (void)
     { "{\"v\":1,\"type\":\"annotation-add\",\"seq\":1,\"annotation\":{\"id\":\"a\",\"kind\":\"length\",\"series\":\"1\",\"slice\":0,\"points\":[0,0,0,0],\"text\":\"x\"}}", HZ_SHARED_VIEW_ERROR_INVALID },
     { "{\"v\":1,\"type\":\"chat\",\"seq\":1,\"id\":\"c\",\"text\":\"hi\",\"time\":\"yesterday\"}", HZ_SHARED_VIEW_ERROR_INVALID },
     { "{\"v\":1,\"type\":\"chat\",\"seq\":1,\"id\":\"c\",\"text\":\"a\\u0007b\",\"time\":\"2026-11-22T10:00:00Z\"}", HZ_SHARED_VIEW_ERROR_INVALID },
+    /* a bad escape json-glib passes through as a raw byte (fuzz-sharedview) */
+    { "{\"v\":1,\"type\":\"chat\",\"seq\":1,\"id\":\"c\",\"text\":\"a\\2027b\",\"time\":\"2026-11-22T10:00:00Z\"}", HZ_SHARED_VIEW_ERROR_INVALID },
     { "{\"v\":1,\"type\":\"chat\",\"seq\":1,\"id\":\"c\",\"text\":\"hi\",\"time\":\"2026-11-22T10:00:00+08:00\"}", HZ_SHARED_VIEW_ERROR_INVALID },
   };
 

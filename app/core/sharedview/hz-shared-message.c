@@ -188,6 +188,10 @@ get_string (JsonObject  *object,
                    "member \"%s\" is over %" G_GSIZE_FORMAT " bytes", member, max_bytes);
       return FALSE;
     }
+  /* json-glib 1.6 lets some bad escapes ("\2…") through as raw bytes
+   * (found by fuzz-sharedview): what is not UTF-8 is refused here. */
+  if (!g_utf8_validate (s, (gssize) len, NULL))
+    return invalid (error, member, "not valid UTF-8");
   for (const char *p = s; *p; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
