@@ -11,4 +11,7 @@ char  *hz_test_sqlite3         (const char *db_path,
                                 const char *sql);
 GBytes *hz_test_read_file      (const char *path);
 
+/* For tests that run GStreamer calls: see hz-test-utils.c. */
+void   hz_test_tolerate_rtpsession_race (void);
+
 G_END_DECLS
