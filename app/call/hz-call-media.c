@@ -299,7 +299,7 @@ build_video_send (HzCall  *self,
    * loss damages one frame, not the rest of the GOP. */
   /* The ladder (videoscale, videorate, capsfilter) lets the bandwidth
    * estimate lower resolution and frame rate; passthrough at full size. */
-  desc = g_strdup_printf ("%s%s valve name=valve ! videoscale ! videorate drop-only=true skip-to-first=true "
+  desc = g_strdup_printf ("%s%s tee name=preview_tee ! valve name=valve ! videoscale ! videorate drop-only=true skip-to-first=true "
                           "! capsfilter name=ladder ! queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream "
                           "! vp8enc name=venc deadline=1 cpu-used=%d threads=2 end-usage=cbr target-bitrate=%u "
                           "lag-in-frames=0 keyframe-max-dist=%u error-resilient=default undershoot=95 "
@@ -320,6 +320,8 @@ build_video_send (HzCall  *self,
   self->video_caps = gst_bin_get_by_name (GST_BIN (chain), "ladder");
   gst_object_unref (self->video_caps);
   g_object_set (self->video_valve, "drop", self->camera_off, NULL);
+  if (!_hz_call_preview_attach (self, chain, error))
+    return FALSE;
   if (!gst_element_link (self->video_src, chain))
     {
       g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED, "cannot link the video source");
@@ -774,6 +776,7 @@ _hz_call_media_stop (HzCall *self)
   g_clear_pointer (&self->newest_sample, gst_sample_unref);
   self->media_seen = FALSE;
   g_mutex_unlock (&self->lock);
+  _hz_call_preview_stop (self);
   g_ptr_array_set_size (self->pending_candidates, 0);
 }
 
