@@ -111,6 +111,15 @@ video_source_description (HzCall     *self,
     }
   if (g_str_equal (spec, "pipewire"))
     return g_strdup_printf ("pipewiresrc ! videoconvert ! videoscale ! videorate ! %s", caps);
+  if (g_str_has_prefix (spec, "pipewire:"))
+    {
+      g_autofree char *target = g_strescape (spec + 9, NULL);
+      return g_strdup_printf ("pipewiresrc target-object=\"%s\" ! videoconvert ! videoscale ! videorate ! %s", target, caps);
+    }
+  /* "none" as a source is for a switch during a call (at the start, no
+   * video is sent at all): black pictures, which cost almost nothing. */
+  if (g_str_equal (spec, "none"))
+    return g_strdup_printf ("videotestsrc is-live=true pattern=black ! %s", caps);
   if (g_str_equal (spec, "auto"))
     {
       g_autoptr(GstElementFactory) pw = gst_element_factory_find ("pipewiresrc");
@@ -129,6 +138,18 @@ audio_source_description (const char *spec)
     return g_strdup_printf ("audiotestsrc is-live=true wave=sine freq=440 volume=0.1 ! audioconvert ! %s", caps);
   if (g_str_equal (spec, "pulse") || g_str_equal (spec, "auto"))
     return g_strdup_printf ("pulsesrc ! audioconvert ! audioresample ! %s", caps);
+  if (g_str_has_prefix (spec, "pulse:"))
+    {
+      g_autofree char *device = g_strescape (spec + 6, NULL);
+      return g_strdup_printf ("pulsesrc device=\"%s\" ! audioconvert ! audioresample ! %s", device, caps);
+    }
+  if (g_str_has_prefix (spec, "pipewire:"))
+    {
+      g_autofree char *target = g_strescape (spec + 9, NULL);
+      return g_strdup_printf ("pipewiresrc target-object=\"%s\" ! audioconvert ! audioresample ! %s", target, caps);
+    }
+  if (g_str_equal (spec, "none"))
+    return g_strdup_printf ("audiotestsrc is-live=true wave=silence ! audioconvert ! %s", caps);
   return NULL;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hz-call.h"
+#include "hz-call-devices.h"
 #include "hz-call-hub-signaling.h"
 #include "hz-hub-harness.h"
 #include "hz-test-utils.h"
@@ -266,6 +267,94 @@ test_local_frame_small (Fixture       *f,
   pump (200);
 }
 
+static const HzCallDevice *
+find_device (GPtrArray  *list,
+             const char *id)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      const HzCallDevice *d = g_ptr_array_index (list, i);
+
+      if (g_str_equal (d->id, id))
+        return d;
+    }
+  return NULL;
+}
+
+/* The test entries and "none" are always there, ids are unique, and
+ * every name is set. */
+static void
+test_device_list (void)
+{
+  for (int kind = HZ_CALL_DEVICE_VIDEO; kind <= HZ_CALL_DEVICE_AUDIO; kind++)
+    {
+      g_autoptr(GPtrArray) list = hz_call_list_devices (kind);
+      const HzCallDevice *test = find_device (list, "test");
+      const HzCallDevice *none = find_device (list, "none");
+
+      g_assert_nonnull (test);
+      g_assert_nonnull (none);
+      g_assert_cmpstr (test->name, ==, kind == HZ_CALL_DEVICE_VIDEO ? "Test pattern" : "Test tone");
+      g_assert_cmpstr (none->name, ==, kind == HZ_CALL_DEVICE_VIDEO ? "No camera" : "No microphone");
+      for (guint i = 0; i < list->len; i++)
+        {
+          const HzCallDevice *d = g_ptr_array_index (list, i);
+
+          g_test_message ("%s device: %s (%s)", kind == HZ_CALL_DEVICE_VIDEO ? "video" : "audio", d->id, d->name);
+          g_assert_nonnull (d->name);
+          g_assert_true (find_device (list, d->id) == d);
+        }
+    }
+}
+
+static guint64 audio_mark;
+static guint frames_mark;
+
+static gboolean
+frames_after_switch (Fixture *f)
+{
+  HzCallStats b;
+
+  hz_call_get_stats (f->callee, &b);
+  return f->frames_b >= frames_mark + 10 && b.audio_buffers >= audio_mark + 20;
+}
+
+/* Switching to every listed camera and microphone during a call: the
+ * other side keeps getting pictures and sound. */
+static void
+test_device_switch (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) cameras = hz_call_list_devices (HZ_CALL_DEVICE_VIDEO);
+  g_autoptr(GPtrArray) mics = hz_call_list_devices (HZ_CALL_DEVICE_AUDIO);
+
+  connect_call (f);
+  for (guint i = 0; i < MAX (cameras->len, mics->len); i++)
+    {
+      const HzCallDevice *cam = g_ptr_array_index (cameras, MIN (i, cameras->len - 1));
+      const HzCallDevice *mic = g_ptr_array_index (mics, MIN (i, mics->len - 1));
+      g_autoptr(GError) error = NULL;
+      HzCallStats b;
+
+      hz_call_get_stats (f->callee, &b);
+      audio_mark = b.audio_buffers;
+      frames_mark = f->frames_b;
+      g_test_message ("switching to %s and %s", cam->id, mic->id);
+      hz_call_switch_video_source (f->caller, cam->id, &error);
+      g_assert_no_error (error);
+      hz_call_switch_audio_source (f->caller, mic->id, &error);
+      g_assert_no_error (error);
+      g_assert_true (wait_for (f, frames_after_switch, 10000));
+      g_assert_cmpint (hz_call_get_state (f->caller), ==, HZ_CALL_STATE_CONNECTED);
+    }
+  /* And back to the test sources (the last ones were "none"). */
+  frames_mark = f->frames_b;
+  hz_call_switch_video_source (f->caller, "test", NULL);
+  hz_call_switch_audio_source (f->caller, "test", NULL);
+  g_assert_true (wait_for (f, frames_after_switch, 10000));
+  hz_call_hangup (f->caller);
+}
+
 /* See test-call.c: a GStreamer 1.22.0 rtpsession race, not ours. */
 static gboolean
 fatal_log_cb (const char     *log_domain,
@@ -288,5 +377,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/call-media/local-frame", test_local_frame);
   ADD ("/call-media/local-frame/small-while-ringing", test_local_frame_small);
+  g_test_add_func ("/call-media/devices/list", test_device_list);
+  ADD ("/call-media/devices/switch", test_device_switch);
   return g_test_run ();
 }
