@@ -75,6 +75,9 @@ typedef struct {
   guint        connect_timeout_ms;  /* accept → connected; 0 = 20 s */
   const char  *local_video_filter;  /* gst-launch fragment after the camera (benchmarks) */
   const char  *remote_video_filter; /* gst-launch fragment after the decoder (benchmarks) */
+  const char  *codecs;              /* video, by preference: "vp8,h264" (NULL: that), "h264,vp8",
+                                     * "vp8" (no H.264); H.264 only where openh264 is installed,
+                                     * VP8 always offered (last if not named) */
 } HzCallOptions;
 
 typedef struct {
@@ -150,6 +153,7 @@ void             hz_call_set_consult_log    (HzCall           *self,
                                              const char       *actor);
 
 gpointer         hz_call_get_pipeline       (HzCall           *self);
+const char      *hz_call_get_video_codec    (HzCall           *self);
 
 const char      *hz_call_state_to_string       (HzCallState      state);
 const char      *hz_call_end_reason_to_string  (HzCallEndReason  reason);
