@@ -111,6 +111,15 @@ video_source_description (HzCall     *self,
     }
   if (g_str_equal (spec, "pipewire"))
     return g_strdup_printf ("pipewiresrc ! videoconvert ! videoscale ! videorate ! %s", caps);
+  if (g_str_has_prefix (spec, "pipewire:"))
+    {
+      g_autofree char *target = g_strescape (spec + 9, NULL);
+      return g_strdup_printf ("pipewiresrc target-object=\"%s\" ! videoconvert ! videoscale ! videorate ! %s", target, caps);
+    }
+  /* "none" as a source is for a switch during a call (at the start, no
+   * video is sent at all): black pictures, which cost almost nothing. */
+  if (g_str_equal (spec, "none"))
+    return g_strdup_printf ("videotestsrc is-live=true pattern=black ! %s", caps);
   if (g_str_equal (spec, "auto"))
     {
       g_autoptr(GstElementFactory) pw = gst_element_factory_find ("pipewiresrc");
@@ -129,6 +138,18 @@ audio_source_description (const char *spec)
     return g_strdup_printf ("audiotestsrc is-live=true wave=sine freq=440 volume=0.1 ! audioconvert ! %s", caps);
   if (g_str_equal (spec, "pulse") || g_str_equal (spec, "auto"))
     return g_strdup_printf ("pulsesrc ! audioconvert ! audioresample ! %s", caps);
+  if (g_str_has_prefix (spec, "pulse:"))
+    {
+      g_autofree char *device = g_strescape (spec + 6, NULL);
+      return g_strdup_printf ("pulsesrc device=\"%s\" ! audioconvert ! audioresample ! %s", device, caps);
+    }
+  if (g_str_has_prefix (spec, "pipewire:"))
+    {
+      g_autofree char *target = g_strescape (spec + 9, NULL);
+      return g_strdup_printf ("pipewiresrc target-object=\"%s\" ! audioconvert ! audioresample ! %s", target, caps);
+    }
+  if (g_str_equal (spec, "none"))
+    return g_strdup_printf ("audiotestsrc is-live=true wave=silence ! audioconvert ! %s", caps);
   return NULL;
 }
 
@@ -276,6 +297,9 @@ build_video_send (HzCall  *self,
                   GError **error)
 {
   g_autofree char *desc = NULL;
+  g_autofree char *vp8 = NULL;
+  g_autofree char *tail = NULL;
+  g_autofree char *caps_text = NULL;
   g_autoptr(GstCaps) caps = NULL;
   GstElement *chain;
 
@@ -299,16 +323,20 @@ build_video_send (HzCall  *self,
    * loss damages one frame, not the rest of the GOP. */
   /* The ladder (videoscale, videorate, capsfilter) lets the bandwidth
    * estimate lower resolution and frame rate; passthrough at full size. */
-  desc = g_strdup_printf ("%s%s valve name=valve ! videoscale ! videorate drop-only=true skip-to-first=true "
+  vp8 = g_strdup_printf ("vp8enc name=venc deadline=1 cpu-used=%d threads=2 end-usage=cbr target-bitrate=%u "
+                         "lag-in-frames=0 keyframe-max-dist=%u error-resilient=default undershoot=95 "
+                         "buffer-size=300 buffer-initial-size=200 buffer-optimal-size=250 max-quantizer=56 "
+                         "! rtpvp8pay name=vp8pay mtu=1200 picture-id-mode=15-bit",
+                         self->width * self->height >= 1280 * 720 ? 16 : 8,
+                         self->target_kbps * 1000, self->fps * 10);
+  /* VP8 alone, or VP8 and H.264 behind a switch (hz-call-codecs.c). */
+  tail = _hz_call_codecs_send_tail (self, vp8);
+  desc = g_strdup_printf ("%s%s tee name=preview_tee ! valve name=valve ! videoscale ! videorate drop-only=true skip-to-first=true "
                           "! capsfilter name=ladder ! queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream "
-                          "! vp8enc name=venc deadline=1 cpu-used=%d threads=2 end-usage=cbr target-bitrate=%u "
-                          "lag-in-frames=0 keyframe-max-dist=%u error-resilient=default undershoot=95 "
-                          "buffer-size=300 buffer-initial-size=200 buffer-optimal-size=250 max-quantizer=56 "
-                          "! rtpvp8pay mtu=1200 picture-id-mode=15-bit",
+                          "! %s",
                           self->local_video_filter ? self->local_video_filter : "",
                           self->local_video_filter ? " !" : "",
-                          self->width * self->height >= 1280 * 720 ? 16 : 8,
-                          self->target_kbps * 1000, self->fps * 10);
+                          tail);
   chain = add_parsed (self, desc, error);
   if (chain == NULL)
     return FALSE;
@@ -320,15 +348,16 @@ build_video_send (HzCall  *self,
   self->video_caps = gst_bin_get_by_name (GST_BIN (chain), "ladder");
   gst_object_unref (self->video_caps);
   g_object_set (self->video_valve, "drop", self->camera_off, NULL);
+  if (!_hz_call_preview_attach (self, chain, error))
+    return FALSE;
+  _hz_call_codecs_attach (self, chain);
   if (!gst_element_link (self->video_src, chain))
     {
       g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED, "cannot link the video source");
       return FALSE;
     }
-  caps = gst_caps_from_string ("application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96,"
-                               "rtcp-fb-nack=(boolean)true,rtcp-fb-nack-pli=(boolean)true,"
-                               "rtcp-fb-ccm-fir=(boolean)true,rtcp-fb-transport-cc=(boolean)true,"
-                               "extmap-1=(string)" TWCC_URI);
+  caps_text = _hz_call_codecs_rtp_caps (self, TRUE);
+  caps = gst_caps_from_string (caps_text);
   return link_to_webrtc (self, chain, caps, TRUE, error);
 }
 
@@ -472,6 +501,7 @@ on_pad_added (GstElement *webrtc,
   g_autoptr(GstCaps) caps = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *desc = NULL;
+  g_autofree char *decoder = NULL;
   g_autoptr(GstPad) sink = NULL;
   const char *media;
   GstElement *bin;
@@ -484,14 +514,15 @@ on_pad_added (GstElement *webrtc,
     caps = gst_pad_query_caps (pad, NULL);
   media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
   video = g_strcmp0 (media, "video") == 0;
+  decoder = _hz_call_codecs_decoder (caps);
   if (video)
     /* The queue before the decoder is bounded in time and drops the
      * oldest: a machine too busy to decode must freeze and catch up (the
      * depayloader asks for a keyframe), not drift seconds behind. */
-    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=300000000 max-size-bytes=0 leaky=downstream ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec threads=2 "
+    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=300000000 max-size-bytes=0 leaky=downstream ! %s "
                             "! %s%s videoconvert ! video/x-raw,format=BGRA "
                             "! appsink name=sink max-buffers=2 drop=true sync=false",
-                            self->remote_video_filter ? self->remote_video_filter : "",
+                            decoder, self->remote_video_filter ? self->remote_video_filter : "",
                             self->remote_video_filter ? " !" : "");
   else
     desc = g_strdup_printf ("queue ! rtpopusdepay ! opusdec name=adec plc=true ! audioconvert ! audioresample ! %s",
@@ -624,7 +655,11 @@ _hz_call_media_build (HzCall  *self,
   configure_ice (self);
 
   if (g_str_equal (self->video_spec, "none"))
-    add_recvonly (self, "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96");
+    {
+      g_autofree char *caps_text = _hz_call_codecs_rtp_caps (self, FALSE);
+
+      add_recvonly (self, caps_text);
+    }
   else if (!build_video_send (self, error))
     goto fail;
   if (g_str_equal (self->audio_spec, "none"))
@@ -768,12 +803,14 @@ _hz_call_media_stop (HzCall *self)
   self->webrtc = NULL;
   self->video_src = self->video_queue = self->audio_src = self->audio_queue = NULL;
   self->volume = self->video_valve = self->vp8enc = self->video_caps = NULL;
+  _hz_call_codecs_stop (self);
   g_clear_object (&self->video_transceiver);
   g_clear_pointer (&self->pipeline, gst_object_unref);
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->newest_sample, gst_sample_unref);
   self->media_seen = FALSE;
   g_mutex_unlock (&self->lock);
+  _hz_call_preview_stop (self);
   g_ptr_array_set_size (self->pending_candidates, 0);
 }
 
@@ -853,7 +890,7 @@ _hz_call_media_force_keyframe (HzCall *self)
 
   if (self->vp8enc == NULL)
     return;
-  src = gst_element_get_static_pad (self->vp8enc, "src");
+  src = gst_element_get_static_pad (_hz_call_codecs_active_encoder (self), "src");
   gst_pad_send_event (src, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
 }
 

@@ -5,11 +5,18 @@
 #include <gst/gst.h>
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
+#include <gst/sdp/sdp.h>
 
 #include "hz-bandwidth-estimator.h"
 #include "hz-call.h"
 
 G_BEGIN_DECLS
+
+/* The video codecs HzCall knows (hz-call-codecs.c). */
+typedef enum {
+  HZ_CALL_CODEC_VP8,
+  HZ_CALL_CODEC_H264,
+} HzCallCodec;
 
 struct _HzCall
 {
@@ -96,6 +103,19 @@ struct _HzCall
 
   HzConsultLog        *log;
   char                *actor;
+
+  /* the self-view (hz-call-preview.c), under lock */
+  GstSample           *local_sample;
+  gboolean             local_queued;
+  GstClockTime         local_last_pts; /* the preview's streaming thread only */
+
+  /* video codecs (hz-call-codecs.c) */
+  HzCallCodec          codec_prefs[2]; /* fixed at creation; read from any thread */
+  guint                n_codec_prefs;
+  const char          *video_codec;   /* negotiated: "VP8", "H264"; NULL before */
+  GstElement          *codec_selector; /* VP8's valve; NULL when only VP8 is offered */
+  GstElement          *h264_valve;
+  GstElement          *h264enc;
 };
 
 /* hz-call.c */
@@ -153,5 +173,31 @@ gboolean _hz_call_media_replace_source (HzCall   *self,
                                         gboolean  video,
                                         const char *spec,
                                         GError  **error);
+
+/* hz-call-preview.c: the self-view */
+void     _hz_call_preview_class_init (GObjectClass *object_class);
+gboolean _hz_call_preview_attach (HzCall         *self,
+                                  GstElement     *chain,
+                                  GError        **error);
+void     _hz_call_preview_stop  (HzCall          *self);
+
+/* hz-call-codecs.c: VP8 and H.264 */
+void     _hz_call_codecs_take_options (HzCall     *self,
+                                       const char *codecs);
+char    *_hz_call_codecs_rtp_caps    (HzCall      *self,
+                                      gboolean     send);
+char    *_hz_call_codecs_send_tail   (HzCall      *self,
+                                      const char  *vp8);
+void     _hz_call_codecs_attach      (HzCall      *self,
+                                      GstElement  *chain);
+void     _hz_call_codecs_stop        (HzCall      *self);
+char    *_hz_call_codecs_decoder     (GstCaps     *caps);
+void     _hz_call_codecs_order_answer (HzCall        *self,
+                                       GstSDPMessage *sdp);
+void     _hz_call_codecs_apply_answer (HzCall     *self,
+                                       const char *answer);
+void     _hz_call_codecs_set_bitrate (HzCall      *self,
+                                      guint        kbps);
+GstElement *_hz_call_codecs_active_encoder (HzCall *self);
 
 G_END_DECLS

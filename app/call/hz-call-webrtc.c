@@ -92,6 +92,8 @@ send_description_cb (gpointer data)
       return G_SOURCE_REMOVE;
     }
   g_debug ("call %s: local %s:\n%s", self->call_id, self->is_caller ? "answer" : "offer", job->text);
+  if (self->is_caller)
+    _hz_call_codecs_apply_answer (self, job->text);
   m = json_object_new ();
   json_object_set_string_member (m, "kind", self->is_caller ? "answer" : "offer");
   json_object_set_string_member (m, "sdp", job->text);
@@ -124,6 +126,8 @@ description_created_cb (GstPromise *promise,
         }
       else
         {
+          if (job->self->is_caller && desc->type == GST_WEBRTC_SDP_TYPE_ANSWER)
+            _hz_call_codecs_order_answer (job->self, desc->sdp);
           g_signal_emit_by_name (job->webrtc, "set-local-description", desc, NULL);
           job->text = gst_sdp_message_as_text (desc->sdp);
           gst_webrtc_session_description_free (desc);
@@ -218,7 +222,11 @@ _hz_call_media_take_answer (HzCall     *self,
                             const char *sdp)
 {
   if (self->webrtc)
-    take_description (self, GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
+    {
+      take_description (self, GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
+      if (self->state != HZ_CALL_STATE_ENDED)
+        _hz_call_codecs_apply_answer (self, sdp);
+    }
 }
 
 void
@@ -455,6 +463,7 @@ control_rate (HzCall *self)
     {
       self->target_kbps = kbps;
       g_object_set (self->vp8enc, "target-bitrate", (int) kbps * 1000, NULL);
+      _hz_call_codecs_set_bitrate (self, kbps);
     }
   apply_rung (self, hz_bandwidth_estimator_get_rung (self->bwe));
 }

@@ -169,6 +169,11 @@ write_end_to_log (HzCall *self)
   json_builder_end_object (b);
   json_builder_set_member_name (b, "remote_frames");
   json_builder_add_int_value (b, (gint64) self->stats.video_frames);
+  if (self->video_codec)
+    {
+      json_builder_set_member_name (b, "video_codec");
+      json_builder_add_string_value (b, self->video_codec);
+    }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   payload = json_to_string (root, FALSE);
@@ -396,6 +401,7 @@ take_options (HzCall              *self,
   self->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms : 20000;
   self->local_video_filter = g_strdup (o->local_video_filter);
   self->remote_video_filter = g_strdup (o->remote_video_filter);
+  _hz_call_codecs_take_options (self, o->codecs);
 }
 
 static HzCall *
@@ -860,6 +866,8 @@ hz_call_class_init (HzCallClass *klass)
   signals[PIPELINE_MESSAGE] =
     g_signal_new ("pipeline-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* "local-frame", the self-view */
+  _hz_call_preview_class_init (object_class);
 }
 
 static void

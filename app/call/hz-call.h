@@ -59,7 +59,8 @@ typedef enum {
 /* Configuration, copied by hz_call_new_*. Source specs: "auto" (PipeWire
  * or V4L2 camera, PulseAudio microphone), "test" / "test:ball" /
  * "test:zone-plate" (videotestsrc, audiotestsrc), "v4l2:/dev/videoN",
- * "pipewire", "pulse", "none". */
+ * "pipewire", "pipewire:TARGET", "pulse", "pulse:NAME", "none" (see
+ * hz_call_list_devices in hz-call-devices.h). */
 typedef struct {
   const char  *video_source;
   const char  *audio_source;
@@ -74,6 +75,9 @@ typedef struct {
   guint        connect_timeout_ms;  /* accept → connected; 0 = 20 s */
   const char  *local_video_filter;  /* gst-launch fragment after the camera (benchmarks) */
   const char  *remote_video_filter; /* gst-launch fragment after the decoder (benchmarks) */
+  const char  *codecs;              /* video, by preference: "vp8,h264" (NULL: that), "h264,vp8",
+                                     * "vp8" (no H.264); H.264 only where openh264 is installed,
+                                     * VP8 always offered (last if not named) */
 } HzCallOptions;
 
 typedef struct {
@@ -149,6 +153,7 @@ void             hz_call_set_consult_log    (HzCall           *self,
                                              const char       *actor);
 
 gpointer         hz_call_get_pipeline       (HzCall           *self);
+const char      *hz_call_get_video_codec    (HzCall           *self);
 
 const char      *hz_call_state_to_string       (HzCallState      state);
 const char      *hz_call_end_reason_to_string  (HzCallEndReason  reason);
