@@ -105,6 +105,23 @@ count_view_changed (HzImageView *view,
   (*n)++;
 }
 
+static GtkWidget *
+find_actionable (GtkWidget  *root,
+                 const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_ACTIONABLE (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return child;
+      if ((found = find_actionable (child, action)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* As a click does (gtk_widget_activate would wait for its animation). */
 static void
 click (GtkWidget *button)
@@ -202,15 +219,7 @@ test_viewer_toolbar (void)
   g_assert_cmpfloat (centre, ==, -600);
   g_assert_cmpfloat (width, ==, 1500);
   g_assert_cmpuint (changed, ==, 1);
-  invert = NULL;
-  {
-    /* The invert button is the toggle whose action is viewer.invert. */
-    GtkWidget *toolbar = gtk_widget_get_first_child (HZ_WORKSPACE (f.workspace)->image_box);
-
-    for (GtkWidget *w = gtk_widget_get_first_child (toolbar); w != NULL; w = gtk_widget_get_next_sibling (w))
-      if (GTK_IS_ACTIONABLE (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "viewer.invert") == 0)
-        invert = w;
-  }
+  invert = find_actionable (HZ_WORKSPACE (f.workspace)->image_box, "viewer.invert");
   g_assert_nonnull (invert);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (invert), ==, _("Invert"));
   click (invert);
@@ -223,15 +232,7 @@ test_viewer_toolbar (void)
   g_assert_false (hz_image_view_get_invert (view));
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (invert)));
 
-  zoom_in = NULL;
-  {
-    GtkWidget *toolbar = gtk_widget_get_first_child (HZ_WORKSPACE (f.workspace)->image_box);
-    GtkWidget *zoom_box = gtk_widget_get_last_child (toolbar);
-
-    for (GtkWidget *w = gtk_widget_get_first_child (zoom_box); w != NULL; w = gtk_widget_get_next_sibling (w))
-      if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "viewer.zoom-in") == 0)
-        zoom_in = w;
-  }
+  zoom_in = find_actionable (HZ_WORKSPACE (f.workspace)->image_box, "viewer.zoom-in");
   g_assert_nonnull (zoom_in);
   click (zoom_in);
   hz_widget_test_iterate (20);

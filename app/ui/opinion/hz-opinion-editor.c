@@ -352,6 +352,8 @@ update_state (HzOpinionEditor *self)
                                                  when, fp);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "opinion.sign", FALSE);
       gtk_widget_set_sensitive (self->form, FALSE);
+      /* Signed once: the way on is Add Addendum below. */
+      gtk_widget_set_visible (GTK_WIDGET (self->sign_button), FALSE);
       set_status (self, status, "success");
       return;
     }
