@@ -6,8 +6,6 @@
 
 #include "hz-workspace-private.h"
 
-enum { ID_FRAME, ID_STATS, ID_STATE, ID_QUALITY, ID_MUTED };
-
 static void
 set_banner (HzWorkspace *self,
             const char  *text)
@@ -17,11 +15,14 @@ set_banner (HzWorkspace *self,
   gtk_revealer_set_reveal_child (self->banner_revealer, text != NULL);
 }
 
-static void
-update_call (HzWorkspace *self)
+/* What the call's state and quality look like: the status line, the
+ * banner for audio-only and reconnecting, the quality label. Apart from
+ * update_call so a test can show any state without a bad network. */
+void
+_hz_workspace_show_call_state (HzWorkspace   *self,
+                               HzCallState    state,
+                               HzCallQuality  quality)
 {
-  HzCallState state = self->call ? hz_call_get_state (self->call) : HZ_CALL_STATE_IDLE;
-  HzCallQuality quality = self->call ? hz_call_get_quality (self->call) : HZ_CALL_QUALITY_GOOD;
   gboolean live = self->call != NULL && state != HZ_CALL_STATE_ENDED;
   const char *status = NULL;
 
@@ -29,6 +30,7 @@ update_call (HzWorkspace *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.camera-off", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.hang-up", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.present", live);
+  _hz_workspace_media_set_live (self, live);
 
   switch (state)
     {
@@ -45,7 +47,7 @@ update_call (HzWorkspace *self)
       status = _("Connecting…");
       break;
     case HZ_CALL_STATE_CONNECTED:
-      status = _("In call");
+      status = quality == HZ_CALL_QUALITY_AUDIO_ONLY ? _("In call, audio only") : _("In call");
       break;
     case HZ_CALL_STATE_RECONNECTING:
       status = _("Reconnecting…");
@@ -66,12 +68,25 @@ update_call (HzWorkspace *self)
 
   if (state != HZ_CALL_STATE_CONNECTED)
     gtk_label_set_text (self->quality_label, "");
-  gtk_widget_set_visible (GTK_WIDGET (self->quality_label), state == HZ_CALL_STATE_CONNECTED);
+  /* The banner says it louder; an empty label is no indicator. */
+  gtk_widget_set_visible (GTK_WIDGET (self->quality_label),
+                          state == HZ_CALL_STATE_CONNECTED &&
+                          !gtk_revealer_get_reveal_child (self->banner_revealer) &&
+                          *gtk_label_get_text (self->quality_label) != '\0');
   if (!live)
     {
       hz_video_paintable_clear (self->video);
       gtk_widget_set_visible (GTK_WIDGET (self->video_placeholder), TRUE);
     }
+}
+
+static void
+update_call (HzWorkspace *self)
+{
+  HzCallState state = self->call ? hz_call_get_state (self->call) : HZ_CALL_STATE_IDLE;
+  HzCallQuality quality = self->call ? hz_call_get_quality (self->call) : HZ_CALL_QUALITY_GOOD;
+
+  _hz_workspace_show_call_state (self, state, quality);
 }
 
 static void
@@ -112,6 +127,9 @@ on_stats (HzCall            *call,
   else
     text = g_strdup (verdict);
   gtk_label_set_text (self->quality_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->quality_label),
+                          hz_call_get_state (call) == HZ_CALL_STATE_CONNECTED &&
+                          !gtk_revealer_get_reveal_child (self->banner_revealer));
 }
 
 static void
@@ -151,12 +169,13 @@ hz_workspace_set_call (HzWorkspace *self,
       /* The call engine itself writes call.started and call.ended. */
       if (self->log != NULL)
         hz_call_set_consult_log (call, self->log, self->user_id);
-      self->call_ids[ID_FRAME] = g_signal_connect (call, "video-frame", G_CALLBACK (on_frame), self);
-      self->call_ids[ID_STATS] = g_signal_connect (call, "stats-updated", G_CALLBACK (on_stats), self);
-      self->call_ids[ID_STATE] = g_signal_connect_swapped (call, "notify::state", G_CALLBACK (update_call), self);
-      self->call_ids[ID_QUALITY] = g_signal_connect_swapped (call, "notify::quality", G_CALLBACK (update_call), self);
-      self->call_ids[ID_MUTED] = g_signal_connect_swapped (call, "notify::muted", G_CALLBACK (on_muted), self);
+      self->call_ids[HZ_WORKSPACE_CALL_FRAME] = g_signal_connect (call, "video-frame", G_CALLBACK (on_frame), self);
+      self->call_ids[HZ_WORKSPACE_CALL_STATS] = g_signal_connect (call, "stats-updated", G_CALLBACK (on_stats), self);
+      self->call_ids[HZ_WORKSPACE_CALL_STATE] = g_signal_connect_swapped (call, "notify::state", G_CALLBACK (update_call), self);
+      self->call_ids[HZ_WORKSPACE_CALL_QUALITY] = g_signal_connect_swapped (call, "notify::quality", G_CALLBACK (update_call), self);
+      self->call_ids[HZ_WORKSPACE_CALL_MUTED] = g_signal_connect_swapped (call, "notify::muted", G_CALLBACK (on_muted), self);
     }
+  _hz_workspace_media_attach (self, call);
   update_call (self);
 }
 
@@ -190,10 +209,7 @@ camera_off_action (GtkWidget  *widget,
     return;
   off = !hz_call_get_camera_off (self->call);
   hz_call_set_camera_off (self->call, off);
-  /* The call engine hands out no local picture yet: the small frame
-   * shows whether the camera is sending. */
-  gtk_image_set_from_icon_name (self->self_icon, off ? "camera-disabled-symbolic" : "camera-web-symbolic");
-  gtk_widget_set_opacity (self->self_frame, off ? 0.5 : 1.0);
+  _hz_workspace_media_camera_changed (self, off);
 }
 
 static void

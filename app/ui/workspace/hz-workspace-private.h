@@ -29,13 +29,18 @@ struct _HzWorkspace
   gboolean          record_loaded;
 
   HzCall           *call;
-  gulong            call_ids[5];
+  gulong            call_ids[6];     /* HzWorkspaceCallHandler */
   HzVideoPaintable *video;
+  HzVideoPaintable *local_video;    /* the self-view */
+  GSimpleActionGroup *device_actions;
 
   HzSigningKey     *key;
   HzSignedOpinion  *opinion;
+  GPtrArray        *addenda;        /* HzSignedOpinion, in chain order */
+  JsonObject       *directory;      /* the hub's, for people's names */
   gulong            consult_changed_id;
   gboolean          fetching_opinion;
+  gboolean          refetch_opinion;  /* news came during the fetch */
   HzDicomwebClient *dicomweb;
 
   /* template */
@@ -45,6 +50,9 @@ struct _HzWorkspace
   GtkLabel         *video_placeholder;
   GtkWidget        *self_frame;
   GtkImage         *self_icon;
+  GtkStack         *self_stack;
+  GtkImage         *self_picture;
+  GtkMenuButton    *devices_button;
   GtkLabel         *quality_label;
   GtkWidget        *call_controls;
   GtkLabel         *call_status_label;
@@ -60,12 +68,34 @@ struct _HzWorkspace
   HzRecordView     *record_view;
   HzSeriesBrowser  *series_browser;
   HzImageView      *image_view;
+  GtkWidget        *image_box;
+  GtkEntry         *annotation_entry;
+  GSimpleActionGroup *viewer_actions;
   GtkStack         *opinion_stack;
   HzOpinionEditor  *opinion_editor;
   GtkLabel         *opinion_title;
-  GtkLabel         *opinion_text;
+  GtkLabel         *opinion_verified;
+  GtkLabel         *opinion_signer;
+  GtkWidget        *opinion_fields;
+  GtkLabel         *opinion_findings;
+  GtkLabel         *opinion_diagnoses;
+  GtkLabel         *opinion_treatment;
+  GtkLabel         *opinion_follow_up;
+  GtkLabel         *opinion_referral;
+  GtkLabel         *opinion_remarks;
   GtkLabel         *opinion_fingerprint;
+  GtkBox           *opinion_addenda;
 };
+
+/* Indexes of call_ids. */
+typedef enum {
+  HZ_WORKSPACE_CALL_FRAME,
+  HZ_WORKSPACE_CALL_STATS,
+  HZ_WORKSPACE_CALL_STATE,
+  HZ_WORKSPACE_CALL_QUALITY,
+  HZ_WORKSPACE_CALL_MUTED,
+  HZ_WORKSPACE_CALL_LOCAL_FRAME,
+} HzWorkspaceCallHandler;
 
 extern guint _hz_workspace_opinion_received_signal;
 
@@ -77,10 +107,24 @@ void  _hz_workspace_trace              (HzWorkspace     *self,
                                         JsonObject      *payload);
 void  _hz_workspace_call_class_init    (GtkWidgetClass  *widget_class);
 void  _hz_workspace_call_detach        (HzWorkspace     *self);
+void  _hz_workspace_show_call_state    (HzWorkspace     *self,
+                                        HzCallState      state,
+                                        HzCallQuality    quality);
 void  _hz_workspace_opinion_setup      (HzWorkspace     *self);
+void  _hz_workspace_viewer_setup       (HzWorkspace     *self);
+void  _hz_workspace_media_setup        (HzWorkspace     *self);
+void  _hz_workspace_media_attach       (HzWorkspace     *self,
+                                        HzCall          *call);
+void  _hz_workspace_media_camera_changed (HzWorkspace   *self,
+                                        gboolean         off);
+void  _hz_workspace_media_set_live     (HzWorkspace     *self,
+                                        gboolean         live);
+GMenuModel *_hz_workspace_devices_menu (HzWorkspace     *self);
 void  _hz_workspace_study_activated_cb (HzWorkspace     *self,
                                         const char      *study_uid);
 void  _hz_workspace_opinion_signed_cb  (HzWorkspace     *self,
                                         HzSignedOpinion *opinion);
+void  _hz_workspace_addendum_signed_cb (HzWorkspace     *self,
+                                        HzSignedOpinion *addendum);
 
 G_END_DECLS
