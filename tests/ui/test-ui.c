@@ -284,6 +284,16 @@ test_queue_live (void)
   /* It rings: a desktop notification for the specialist. */
   WAIT_UNTIL (n_notifications == 1);
   g_assert_cmpstr (last_notification, ==, _("Emergency consult request"));
+  /* and chimes: once, through a GtkMediaFile of the chime in the resource */
+  {
+    HzRinger *ringer = hz_application_get_ringer (app);
+    GtkMediaStream *stream = hz_ringer_get_stream (ringer);
+
+    g_assert_nonnull (stream);
+    g_assert_true (GTK_IS_MEDIA_FILE (stream));
+    g_assert_false (gtk_media_stream_get_loop (stream));
+    g_assert_false (hz_ringer_is_ringing (ringer));
+  }
   g_assert_cmpuint (hz_queue_page_count_rows (queue_of (chen)), ==, before + 1);
   screenshot (chen, "queue-specialist");
 
@@ -645,6 +655,90 @@ test_pacs_study (void)
   }
 }
 
+/* Playing means asked to play: without an audio device here the stream
+ * may already have failed (its error set, playing off again). */
+static gboolean
+sounding (GtkMediaStream *stream)
+{
+  return gtk_media_stream_get_playing (stream) || gtk_media_stream_get_error (stream) != NULL;
+}
+
+static void
+send_call_message (HzWs       *ws,
+                   const char *kind,
+                   const char *call)
+{
+  g_autofree char *text = g_strdup_printf ("{\"type\":\"signal\",\"consult\":\"%s\","
+                                           "\"data\":{\"kind\":\"%s\",\"call\":\"%s\",\"v\":1,\"reason\":\"cancel\"}}",
+                                           created_id, kind, call);
+  hz_ws_send (ws, text);
+}
+
+/* An incoming call rings the chime over and over until the callee
+ * declines, or the caller gives up; a second call at once does not ring
+ * on top. (Whether sound reaches a speaker cannot be checked here: there
+ * is no audio device under the test; the stream is created, looping and
+ * asked to play, and paused at the end.) */
+static void
+test_ringtone (void)
+{
+  g_autofree char *token = hz_hub_login (hub, "dr.zhou");
+  HzWs *ws = hz_ws_connect (hub, token);
+  HzRinger *ringer = hz_application_get_ringer (app);
+  g_autoptr(JsonNode) hello = hz_ws_next (ws, "hello", 5000);
+  g_autoptr(JsonNode) reject = NULL;
+  GtkMediaStream *stream;
+  GtkWindow *dialog;
+
+  g_assert_nonnull (hello);
+  g_assert_nonnull (created_id);
+
+  /* Rings, looping, until the caller hangs up. */
+  send_call_message (ws, "invite", "ring-test-1");
+  WAIT_UNTIL (hz_window_get_ringing_dialog (chen) != NULL);
+  stream = hz_ringer_get_stream (ringer);
+  g_assert_true (hz_ringer_is_ringing (ringer));
+  g_assert_true (gtk_media_stream_get_loop (stream));
+  g_assert_true (sounding (stream));
+  settle (300);
+  g_test_message ("ringing: playing %d, error %s", gtk_media_stream_get_playing (stream),
+                  gtk_media_stream_get_error (stream) ? gtk_media_stream_get_error (stream)->message : "none");
+  screenshot (hz_window_get_ringing_dialog (chen), "incoming-call");
+  send_call_message (ws, "hangup", "ring-test-1");
+  WAIT_UNTIL (hz_window_get_ringing_dialog (chen) == NULL);
+  g_assert_false (hz_ringer_is_ringing (ringer));
+  g_assert_false (gtk_media_stream_get_playing (stream));
+  g_assert_false (gtk_media_stream_get_loop (stream));
+
+  /* Rings again; declining stops it, and the caller hears "rejected". */
+  send_call_message (ws, "invite", "ring-test-2");
+  WAIT_UNTIL ((dialog = hz_window_get_ringing_dialog (chen)) != NULL);
+  g_assert_true (hz_ringer_is_ringing (ringer));
+  g_assert_true (sounding (hz_ringer_get_stream (ringer)));
+  respond (dialog, "decline");
+  g_assert_null (hz_window_get_ringing_dialog (chen));
+  g_assert_false (hz_ringer_is_ringing (ringer));
+  g_assert_false (gtk_media_stream_get_playing (hz_ringer_get_stream (ringer)));
+  reject = hz_ws_next (ws, "signal", 5000);
+  g_assert_nonnull (reject);
+  g_assert_cmpstr (hz_json_str (reject, "data.kind"), ==, "reject");
+
+  /* With the sound turned off, a call still shows but makes no sound. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("cn.huizhen.Huizhen");
+    GtkMediaStream *before = hz_ringer_get_stream (ringer);
+
+    g_settings_set_boolean (settings, "notification-sound", FALSE);
+    send_call_message (ws, "invite", "ring-test-3");
+    WAIT_UNTIL ((dialog = hz_window_get_ringing_dialog (chen)) != NULL);
+    g_assert_false (hz_ringer_is_ringing (ringer));
+    g_assert_true (hz_ringer_get_stream (ringer) == before);
+    respond (dialog, "decline");
+    g_settings_set_boolean (settings, "notification-sound", TRUE);
+  }
+  hz_ws_free (ws);
+}
+
 /* The coordinator sends a request to another specialist, with a reason:
  * the button shows only for them and only while the workflow allows it,
  * and the hub's record follows. */
@@ -946,6 +1040,7 @@ main (int   argc,
   g_test_add_func ("/ui/queue-live", test_queue_live);
   g_test_add_func ("/ui/new-request", test_new_request);
   g_test_add_func ("/ui/accept-decline", test_accept_decline);
+  g_test_add_func ("/ui/ringtone", test_ringtone);
   g_test_add_func ("/ui/reassign", test_reassign);
   g_test_add_func ("/ui/pacs-study", test_pacs_study);
   g_test_add_func ("/ui/offline-outbox", test_offline_outbox);
