@@ -26,6 +26,7 @@
 #include "hz-sign-in-page.h"
 #include "hz-test-utils.h"
 #include "hz-window.h"
+#include "hz-workspace-window.h"
 
 static HzHub *hub;
 static HzOrthanc *orthanc;
@@ -739,6 +740,103 @@ test_ringtone (void)
   hz_ws_free (ws);
 }
 
+static HzWorkspaceWindow *
+workspace_for (const char *consult_id)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  for (GList *l = windows; l; l = l->next)
+    if (HZ_IS_WORKSPACE_WINDOW (l->data) &&
+        g_strcmp0 (hz_workspace_window_get_consult_id (l->data), consult_id) == 0)
+      return l->data;
+  return NULL;
+}
+
+static guint
+count_workspaces (const char *consult_id)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  guint n = 0;
+
+  for (GList *l = windows; l; l = l->next)
+    if (HZ_IS_WORKSPACE_WINDOW (l->data) &&
+        g_strcmp0 (hz_workspace_window_get_consult_id (l->data), consult_id) == 0)
+      n++;
+  return n;
+}
+
+/* Start Call on the details page: the consult goes into session, the
+ * requester's workspace window opens and calls; the specialist's window
+ * rings, answering stops the ring and opens theirs. Both close cleanly. */
+static void
+test_start_call_workspace (void)
+{
+  g_autofree char *zhou_token = hz_hub_login (hub, "dr.zhou");
+  g_autofree char *chen_token = hz_hub_login (hub, "dr.chen");
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) accepted = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *accept_path = NULL;
+  HzConsultPage *page = consult_of (zhou);
+  HzRinger *ringer = hz_application_get_ringer (app);
+  HzWorkspaceWindow *mine, *theirs;
+  GtkWindow *dialog;
+  guint status = 0;
+
+  g_autofree char *bundle_file = g_build_filename (g_getenv ("HUIZHEN_SOURCE_ROOT"), "tests", "data", "fhir",
+                                                   "wang-jianguo.json", NULL);
+  g_autofree char *bundle = NULL;
+  g_autofree char *request = NULL;
+
+  g_assert_true (g_file_get_contents (bundle_file, &bundle, NULL, NULL));
+  request = g_strdup_printf ("{\"patient\":{\"id\":\"QS-000731\",\"name\":\"王建国\",\"sex\":\"male\",\"age\":62},"
+                             "\"reason\":\"复查心电图\",\"urgency\":\"routine\",\"mode\":\"live\","
+                             "\"target\":{\"specialist\":\"dr.chen\"},"
+                             "\"consent\":{\"by\":\"patient\",\"method\":\"written\"},\"bundle\":%s}", bundle);
+  created = hz_hub_call (hub, zhou_token, "POST", "consults", request, &status);
+  g_assert_cmpuint (status, ==, 201);
+  id = g_strdup (hz_json_str (created, "id"));
+  accept_path = g_strdup_printf ("consults/%s/actions/accept", id);
+  accepted = hz_hub_call (hub, chen_token, "POST", accept_path, "{}", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  hz_window_open_consult (zhou, id);
+  WAIT_UNTIL (!hz_consult_page_is_loading (page) && g_strcmp0 (hz_consult_page_get_state (page), "accepted") == 0);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (
+    GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), HZ_TYPE_CONSULT_PAGE, "start_button")))));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "consult.start-call", NULL));
+  WAIT_UNTIL ((mine = workspace_for (id)) != NULL && gtk_widget_get_mapped (GTK_WIDGET (mine)));
+  WAIT_UNTIL (g_strcmp0 (hz_consult_page_get_state (page), "in_session") == 0);
+  WAIT_UNTIL (hz_workspace_window_has_call (mine));  /* once the TURN answer is in */
+
+  /* The specialist's window rings; answering stops the ring. */
+  WAIT_UNTIL ((dialog = hz_window_get_ringing_dialog (chen)) != NULL);
+  g_assert_true (hz_ringer_is_ringing (ringer));
+  respond (dialog, "answer");
+  g_assert_false (hz_ringer_is_ringing (ringer));
+  g_assert_false (gtk_media_stream_get_playing (hz_ringer_get_stream (ringer)));
+  WAIT_UNTIL (count_workspaces (id) == 2);
+  theirs = NULL;
+  {
+    GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+    for (GList *l = windows; l; l = l->next)
+      if (HZ_IS_WORKSPACE_WINDOW (l->data) && l->data != mine &&
+          g_strcmp0 (hz_workspace_window_get_consult_id (l->data), id) == 0)
+        theirs = l->data;
+  }
+  g_assert_nonnull (theirs);
+  settle (1500);
+  screenshot (mine, "workspace-from-shell");
+
+  /* Closing ends the call and goes without a trace. */
+  gtk_window_close (GTK_WINDOW (theirs));
+  gtk_window_close (GTK_WINDOW (mine));
+  WAIT_UNTIL (count_workspaces (id) == 0);
+  settle (500);
+  g_assert_cmpstr (page_name (zhou), ==, "consult");
+  gtk_widget_activate_action (GTK_WIDGET (zhou), "win.back", NULL);
+}
+
 /* The coordinator sends a request to another specialist, with a reason:
  * the button shows only for them and only while the workflow allows it,
  * and the hub's record follows. */
@@ -1043,6 +1141,7 @@ main (int   argc,
   g_test_add_func ("/ui/ringtone", test_ringtone);
   g_test_add_func ("/ui/reassign", test_reassign);
   g_test_add_func ("/ui/pacs-study", test_pacs_study);
+  g_test_add_func ("/ui/start-call-workspace", test_start_call_workspace);
   g_test_add_func ("/ui/offline-outbox", test_offline_outbox);
   g_test_add_func ("/ui/session-resume", test_session_resume);
   g_test_add_func ("/ui/narrow", test_narrow);
