@@ -125,14 +125,16 @@ hz_new_request_page_add_study (HzNewRequestPage      *self,
                                const HzDicomwebStudy *study)
 {
   g_autoptr(JsonObject) resource = hz_pacs_study_to_fhir (study, "Patient/patient");
-  g_autofree char *uid = g_strconcat ("urn:oid:", study->study_instance_uid, NULL);
+  /* quoted whole: "…2.1" must not match "…2.13" */
+  g_autofree char *uid = g_strconcat ("\"urn:oid:", study->study_instance_uid, "\"", NULL);
+  g_autofree char *bare = g_strconcat ("\"", study->study_instance_uid, "\"", NULL);
   g_autofree char *bundle_text = self->bundle ? json_to_string (self->bundle, FALSE) : NULL;
 
   for (guint i = 0; i < json_array_get_length (self->studies); i++)
     if (g_strcmp0 (json_object_get_string_member_with_default (json_array_get_object_element (self->studies, i), "id", ""),
                    json_object_get_string_member (resource, "id")) == 0)
       return FALSE;
-  if (bundle_text && (strstr (bundle_text, uid) || strstr (bundle_text, study->study_instance_uid)))
+  if (bundle_text && (strstr (bundle_text, uid) || strstr (bundle_text, bare)))
     {
       _hz_new_request_page_show_problem (self, _("This study is already in the imported case bundle."));
       return FALSE;
