@@ -8,50 +8,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "hz-new-request-page.h"
+#include "hz-new-request-page-private.h"
 #include "hz-patient-record.h"
-
-#define DRAFT_FILE "new-request-draft.json"
-#define MAX_BUNDLE_BYTES (8 * 1024 * 1024)
-
-struct _HzNewRequestPage
-{
-  GtkWidget       parent_instance;
-
-  GtkLabel       *problem_label;
-  AdwEntryRow    *patient_id_row;
-  AdwEntryRow    *patient_name_row;
-  AdwComboRow    *sex_row;
-  GtkSpinButton  *age_spin;
-  AdwActionRow   *bundle_row;
-  GtkSwitch      *consent_switch;
-  AdwComboRow    *consent_by_row;
-  AdwComboRow    *consent_method_row;
-  GtkTextView    *reason_view;
-  AdwEntryRow    *question_row;
-  AdwComboRow    *urgency_row;
-  AdwComboRow    *mode_row;
-  AdwComboRow    *target_row;
-  GtkStringList  *target_list;
-  GtkListBox     *attachments_list;
-  GtkSearchEntry *patient_search;
-  GtkListBox     *patient_results;
-
-  GSettings      *settings;
-  GPtrArray      *patients;       /* PatientEntry, from the patient folder */
-  GPtrArray      *found;          /* paths, as patient_results */
-
-  HzHubClient    *client;
-  HzProfile      *profile;
-  GCancellable   *cancellable;
-  JsonNode       *bundle;         /* imported, or NULL */
-  char           *bundle_path;
-  GPtrArray      *targets;        /* "department:ID" / "specialist:ID", as target_list */
-  GPtrArray      *attachments;    /* paths */
-  gboolean        busy;
-  guint           uploads;
-  char           *created_id;
-};
 
 G_DEFINE_FINAL_TYPE (HzNewRequestPage, hz_new_request_page, GTK_TYPE_WIDGET)
 
@@ -104,8 +62,8 @@ reason_text (HzNewRequestPage *self)
   return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
 }
 
-static void
-show_problem (HzNewRequestPage *self,
+void
+_hz_new_request_page_show_problem (HzNewRequestPage *self,
               const char       *text)
 {
   gtk_label_set_label (self->problem_label, text ? text : "");
@@ -194,7 +152,10 @@ directory_cb (GObject      *source,
   if (directory == NULL && self->profile)
     directory = hz_profile_load_json (self->profile, "directory.json");
   if (directory)
-    fill_targets (self, directory);
+    {
+      fill_targets (self, directory);
+      _hz_new_request_page_use_pacs (self, directory);
+    }
 }
 
 /* Finding a patient: the case bundles of the patient folder (exported
@@ -308,7 +269,7 @@ hz_new_request_page_choose_patient (HzNewRequestPage *self,
   file = g_file_new_for_path (g_ptr_array_index (self->found, index));
   if (!hz_new_request_page_import_bundle (self, file, &error))
     {
-      show_problem (self, error->message);
+      _hz_new_request_page_show_problem (self, error->message);
       return FALSE;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->patient_search), "");
@@ -339,8 +300,8 @@ hz_new_request_page_set_settings (HzNewRequestPage *self,
 
 /* Attachments */
 
-static void
-update_attachments (HzNewRequestPage *self)
+void
+_hz_new_request_page_update_attachments (HzNewRequestPage *self)
 {
   GtkWidget *child;
 
@@ -353,7 +314,29 @@ update_attachments (HzNewRequestPage *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       gtk_list_box_append (self->attachments_list, row);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->attachments_list), self->attachments->len > 0);
+  for (guint i = 0; i < json_array_get_length (self->studies); i++)
+    {
+      JsonObject *study = json_array_get_object_element (self->studies, i);
+      const char *description = json_object_get_string_member_with_default (study, "description", NULL);
+      const char *started = json_object_get_string_member_with_default (study, "started", "");
+      gint64 images = json_object_get_int_member_with_default (study, "numberOfInstances", -1);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row = adw_action_row_new ();
+
+      if (images >= 0)
+        /* TRANSLATORS: a study's date, then its number of images */
+        subtitle = g_strdup_printf (ngettext ("DICOM study from the PACS · %s · %lld image",
+                                              "DICOM study from the PACS · %s · %lld images", (gulong) images),
+                                    started, (long long) images);
+      else
+        subtitle = g_strdup_printf (_("DICOM study from the PACS · %s"), started);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), description ? description : _("Imaging study"));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (self->attachments_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->attachments_list),
+                          self->attachments->len > 0 || json_array_get_length (self->studies) > 0);
 }
 
 static const char *
@@ -399,12 +382,14 @@ hz_new_request_page_save_draft (HzNewRequestPage *self)
   for (guint i = 0; i < self->attachments->len; i++)
     json_array_add_string_element (files, g_ptr_array_index (self->attachments, i));
   json_object_set_array_member (draft, "attachments", g_steal_pointer (&files));
+  json_object_set_array_member (draft, "studies", json_array_ref (self->studies));
   hz_profile_save_json (self->profile, DRAFT_FILE, draft);
 }
 
 static void
 clear_form (HzNewRequestPage *self)
 {
+  self->checking = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->patient_id_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->patient_name_row), "");
   adw_combo_row_set_selected (self->sex_row, 2);
@@ -420,8 +405,10 @@ clear_form (HzNewRequestPage *self)
   g_clear_pointer (&self->bundle_path, g_free);
   adw_action_row_set_subtitle (self->bundle_row, _("None imported"));
   g_ptr_array_set_size (self->attachments, 0);
-  update_attachments (self);
-  show_problem (self, NULL);
+  json_array_unref (self->studies);
+  self->studies = json_array_new ();
+  _hz_new_request_page_update_attachments (self);
+  _hz_new_request_page_show_problem (self, NULL);
 }
 
 static void
@@ -457,7 +444,11 @@ load_draft (HzNewRequestPage *self)
   files = json_object_has_member (draft, "attachments") ? json_object_get_array_member (draft, "attachments") : NULL;
   for (guint i = 0; files && i < json_array_get_length (files); i++)
     g_ptr_array_add (self->attachments, g_strdup (json_array_get_string_element (files, i)));
-  update_attachments (self);
+  files = json_object_has_member (draft, "studies") ? json_object_get_array_member (draft, "studies") : NULL;
+  for (guint i = 0; files && i < json_array_get_length (files); i++)
+    if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (files, i)))
+      json_array_add_element (self->studies, json_node_copy (json_array_get_element (files, i)));
+  _hz_new_request_page_update_attachments (self);
 }
 
 void
@@ -539,7 +530,7 @@ import_response_cb (GtkNativeDialog *dialog,
         {
           g_autofree char *text = g_strdup_printf (_("This file could not be read as a FHIR case bundle: %s"),
                                                    error->message);
-          show_problem (self, text);
+          _hz_new_request_page_show_problem (self, text);
         }
     }
   g_object_unref (dialog);
@@ -577,7 +568,7 @@ hz_new_request_page_add_attachment (HzNewRequestPage *self,
                                     const char       *path)
 {
   g_ptr_array_add (self->attachments, g_strdup (path));
-  update_attachments (self);
+  _hz_new_request_page_update_attachments (self);
 }
 
 static void
@@ -642,6 +633,19 @@ validate (HzNewRequestPage *self)
   if (adw_combo_row_get_selected (self->target_row) >= self->targets->len)
     return g_strdup (_("Choose the department or the specialist to ask."));
   return NULL;
+}
+
+/* After a refused send the message follows the form: fixing what it
+ * names moves it on to the next problem, or takes it away. */
+static void
+field_changed_cb (HzNewRequestPage *self)
+{
+  g_autofree char *problem = NULL;
+
+  if (!self->checking)
+    return;
+  problem = validate (self);
+  _hz_new_request_page_show_problem (self, problem);
 }
 
 static void upload_next (HzNewRequestPage *self);
@@ -717,7 +721,7 @@ create_cb (GObject      *source,
     {
       self->busy = FALSE;
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.send", TRUE);
-      show_problem (self, error->message);
+      _hz_new_request_page_show_problem (self, error->message);
       return;
     }
   g_free (self->created_id);
@@ -744,10 +748,12 @@ hz_new_request_page_submit (HzNewRequestPage *self)
       json_object_unref (patient);
       json_object_unref (consent);
       json_object_unref (target);
-      show_problem (self, problem);
+      if (problem)
+        self->checking = TRUE;
+      _hz_new_request_page_show_problem (self, problem);
       return;
     }
-  show_problem (self, NULL);
+  _hz_new_request_page_show_problem (self, NULL);
   json_object_set_string_member (patient, "id", *id ? id : "unknown");
   json_object_set_string_member (patient, "name", gtk_editable_get_text (GTK_EDITABLE (self->patient_name_row)));
   json_object_set_string_member (patient, "sex", sexes[MIN (adw_combo_row_get_selected (self->sex_row), 2)]);
@@ -767,8 +773,8 @@ hz_new_request_page_submit (HzNewRequestPage *self)
   else
     json_object_set_string_member (target, "department", target_key + strlen ("department:"));
   json_object_set_object_member (request, "target", target);
-  if (self->bundle)
-    json_object_set_member (request, "bundle", json_node_copy (self->bundle));
+  if (self->bundle || json_array_get_length (self->studies) > 0)
+    json_object_set_member (request, "bundle", _hz_new_request_page_bundle_with_studies (self));
 
   self->busy = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.send", FALSE);
@@ -814,6 +820,8 @@ hz_new_request_page_dispose (GObject *object)
   g_clear_pointer (&self->created_id, g_free);
   g_clear_pointer (&self->targets, g_ptr_array_unref);
   g_clear_pointer (&self->attachments, g_ptr_array_unref);
+  g_clear_pointer (&self->studies, json_array_unref);
+  g_clear_object (&self->pacs);
   g_clear_pointer (&self->patients, g_ptr_array_unref);
   g_clear_pointer (&self->found, g_ptr_array_unref);
   g_clear_object (&self->settings);
@@ -854,6 +862,7 @@ hz_new_request_page_class_init (HzNewRequestPageClass *klass)
   gtk_widget_class_install_action (widget_class, "request.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "request.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "request.attach", NULL, attach_action);
+  gtk_widget_class_install_action (widget_class, "request.add-study", NULL, _hz_new_request_page_add_study_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "request.send", NULL);
 }
 
@@ -863,8 +872,15 @@ hz_new_request_page_init (HzNewRequestPage *self)
   self->cancellable = g_cancellable_new ();
   self->targets = g_ptr_array_new_with_free_func (g_free);
   self->attachments = g_ptr_array_new_with_free_func (g_free);
+  self->studies = json_array_new ();
   self->found = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   adw_combo_row_set_selected (self->sex_row, 2);
-  update_attachments (self);
+  _hz_new_request_page_update_attachments (self);
+  g_signal_connect_swapped (self->patient_id_row, "changed", G_CALLBACK (field_changed_cb), self);
+  g_signal_connect_swapped (self->patient_name_row, "changed", G_CALLBACK (field_changed_cb), self);
+  g_signal_connect_swapped (self->consent_switch, "notify::active", G_CALLBACK (field_changed_cb), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->reason_view), "changed",
+                            G_CALLBACK (field_changed_cb), self);
+  g_signal_connect_swapped (self->target_row, "notify::selected", G_CALLBACK (field_changed_cb), self);
 }
