@@ -12,6 +12,6 @@ char  *hz_test_sqlite3         (const char *db_path,
 GBytes *hz_test_read_file      (const char *path);
 
 /* For tests that run GStreamer calls: see hz-test-utils.c. */
-void   hz_test_tolerate_rtpsession_race (void);
+void   hz_test_tolerate_gstreamer_criticals (void);
 
 G_END_DECLS

@@ -695,7 +695,7 @@ main (int argc, char **argv)
 
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
-  hz_test_tolerate_rtpsession_race ();
+  hz_test_tolerate_gstreamer_criticals ();
   hz_call_prewarm ();
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)

@@ -188,7 +188,7 @@ hz_workspace_pair_new (int      width,
   g_assert_true (hz_call_check_plugins (&error));
   g_assert_no_error (error);
   /* Two real calls run in this process. */
-  hz_test_tolerate_rtpsession_race ();
+  hz_test_tolerate_gstreamer_criticals ();
   pair->dir = g_dir_make_tmp ("hz-workspace-XXXXXX", &error);
   g_assert_no_error (error);
   pair->hub = hz_hub_start ("", NULL);
