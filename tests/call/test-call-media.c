@@ -584,6 +584,41 @@ test_codec_h264_rate_control (Fixture       *f,
   pump (200);
 }
 
+static gboolean caller_saw_frames (Fixture *f) { return f->frames_a >= 10; }
+
+/* A side without a camera ("none": a receive-only video line) still takes
+ * H.264 when both prefer it. */
+static void
+test_codec_h264_receive_only (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!h264_installed ())
+    {
+      g_test_skip ("openh264 (gstreamer1.0-plugins-bad, libopenh264) is not installed");
+      return;
+    }
+  f->options.codecs = "h264";
+  f->options.video_source = "none";
+  f->callee_options.codecs = "h264";
+  f->caller = hz_call_new_outgoing (HZ_CALL_SIGNALING (f->sig_a), f->consult, &f->options);
+  g_signal_connect (f->caller, "video-frame", G_CALLBACK (on_frame), &f->frames_a);
+  hz_call_start (f->caller, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (f, has_callee, 5000));
+  g_signal_connect (f->callee, "video-frame", G_CALLBACK (on_frame), &f->frames_b);
+  hz_call_accept (f->callee, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (f, caller_saw_frames, 20000));
+  g_assert_cmpstr (hz_call_get_video_codec (f->caller), ==, "H264");
+  g_assert_cmpstr (hz_call_get_video_codec (f->callee), ==, "H264");
+  g_assert_nonnull (find_element (f->caller, "openh264dec"));
+  g_assert_cmpuint (f->frames_b, ==, 0);
+  hz_call_hangup (f->caller);
+  pump (200);
+}
+
 /* A side without H.264 (here by option) makes it VP8, whichever side. */
 static void
 test_codec_one_side_vp8 (Fixture       *f,
@@ -627,6 +662,7 @@ main (int argc, char **argv)
   ADD ("/call-media/codec/h264", test_codec_h264);
   ADD ("/call-media/codec/answer-picks", test_codec_answer_picks);
   ADD ("/call-media/codec/h264-rate-control", test_codec_h264_rate_control);
+  ADD ("/call-media/codec/h264-receive-only", test_codec_h264_receive_only);
   ADD ("/call-media/codec/caller-without-h264", test_codec_other_side_vp8);
   ADD ("/call-media/codec/callee-without-h264", test_codec_one_side_vp8);
   return g_test_run ();
