@@ -131,11 +131,14 @@ _hz_call_codecs_send_tail (HzCall     *self,
   /* Like vp8enc: real-time speed, rate in bit/s from the estimator,
    * keyframes when asked for or every 10 s, one slice per picture (fewer
    * NAL units, no STAP-A needed), SPS/PPS before every IDR so a receiver
-   * that lost them recovers at the next keyframe. */
+   * that lost them recovers at the next keyframe. No background
+   * detection: it left a small changing region (the benchmark's QR time
+   * stamp) stale for seconds at 720p, which a pointer or a moving hand
+   * would suffer too. */
   return g_strdup_printf ("tee name=codectee codectee. ! valve name=vp8valve ! %s ! funnel name=codecfun "
                           "codectee. ! valve name=h264valve ! openh264enc name=h264enc complexity=low rate-control=bitrate "
                           "bitrate=%u gop-size=%u usage-type=camera multi-thread=2 num-slices=1 "
-                          "enable-frame-skip=false scene-change-detection=false "
+                          "enable-frame-skip=false scene-change-detection=false background-detection=false "
                           "! capsfilter caps=\"video/x-h264,profile=constrained-baseline\" "
                           "! rtph264pay name=h264pay pt=%d mtu=1200 config-interval=-1 aggregate-mode=zero-latency "
                           "! codecfun.",
@@ -152,7 +155,7 @@ select_codec (HzCall      *self,
 }
 
 /* After the chain is made: finds the switch, gives both payloaders one
- * SSRC, and starts on the preferred codec. */
+ * SSRC, and keeps both valves closed until the answer. */
 void
 _hz_call_codecs_attach (HzCall     *self,
                         GstElement *chain)
@@ -161,7 +164,8 @@ _hz_call_codecs_attach (HzCall     *self,
   g_autoptr(GstElement) h264pay = NULL;
   guint ssrc;
 
-  self->video_codec = NULL;
+  /* A restarted transport keeps the codec it had (for the UI and the
+   * log) until its new answer says again. */
   self->codec_selector = gst_bin_get_by_name (GST_BIN (chain), "vp8valve");
   if (self->codec_selector == NULL)
     return;

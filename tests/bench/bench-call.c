@@ -196,6 +196,7 @@ print_machine (void)
 
 typedef struct {
   const char *peer, *hub, *consult;
+  const char *codecs;   /* HZ_BENCH_CODECS, or NULL */
 } Setup;
 
 static Proc *
@@ -221,6 +222,10 @@ peer (const Setup *s,
   argv[n++] = "--height"; argv[n++] = "720";
   argv[n++] = "--fps"; argv[n++] = "30";
   argv[n++] = "--stats";
+  if (s->codecs)
+    {
+      argv[n++] = "--codecs"; argv[n++] = s->codecs;
+    }
   if (g2g)
     argv[n++] = "--g2g";
   argv[n] = NULL;
@@ -412,7 +417,10 @@ main (int argc, char **argv)
   s.hub = hub->url;
   s.consult = hz_json_str (reply, "id");
   g_assert_nonnull (s.peer);
-  printf ("call: 1280x720@30 VP8 + Opus both ways, test sources, loopback, one process per side\n");
+  /* HZ_BENCH_CODECS=h264 measures the same call with H.264 (openh264). */
+  s.codecs = g_getenv ("HZ_BENCH_CODECS");
+  printf ("call: 1280x720@30 %s + Opus both ways, test sources, loopback, one process per side\n",
+          s.codecs && g_ascii_strncasecmp (s.codecs, "h264", 4) == 0 ? "H.264" : "VP8");
   measure_setup (&s);
   measure_g2g (&s);
   measure_cpu (&s);

@@ -15,6 +15,7 @@
 
 static char *opt_hub, *opt_user, *opt_password = NULL, *opt_consult, *opt_role;
 static char *opt_video = NULL, *opt_audio = NULL;
+static char *opt_codecs = NULL;
 static int opt_calls = 1, opt_duration_ms = 0, opt_gap_ms = 300, opt_width = 1280, opt_height = 720, opt_fps = 30;
 static int opt_latency = 0, opt_media_timeout = 0, opt_ring_timeout = 0;
 static gboolean opt_loopback, opt_relay_only, opt_turn, opt_stats, opt_g2g, opt_source_only;
@@ -30,6 +31,7 @@ static const GOptionEntry entries[] = {
   { "gap-ms", 0, 0, G_OPTION_ARG_INT, &opt_gap_ms, "pause between calls", "MS" },
   { "video", 0, 0, G_OPTION_ARG_STRING, &opt_video, "video source spec (default test:ball)", "SPEC" },
   { "audio", 0, 0, G_OPTION_ARG_STRING, &opt_audio, "audio source spec (default test)", "SPEC" },
+  { "codecs", 0, 0, G_OPTION_ARG_STRING, &opt_codecs, "video codecs by preference (default vp8,h264)", "LIST" },
   { "width", 0, 0, G_OPTION_ARG_INT, &opt_width, NULL, "W" },
   { "height", 0, 0, G_OPTION_ARG_INT, &opt_height, NULL, "H" },
   { "fps", 0, 0, G_OPTION_ARG_INT, &opt_fps, NULL, "F" },
@@ -197,6 +199,7 @@ options (Peer *peer)
     .ring_timeout_ms = opt_ring_timeout,
     .local_video_filter = opt_g2g ? "debugqroverlay pixel-size=4 x=5 y=5" : NULL,
     .remote_video_filter = opt_g2g ? "identity name=reader ! zbar cache=false" : NULL,
+    .codecs = opt_codecs,
   };
   return o;
 }

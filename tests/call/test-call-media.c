@@ -423,6 +423,15 @@ count_output (HzCall     *call,
 
 static gboolean more_frames (Fixture *f) { return f->frames_a >= frames_mark + 10; }
 
+static gboolean
+keep_payload (const HzLogEvent *event,
+              gpointer          user_data)
+{
+  if (g_str_equal (event->kind, "call.ended"))
+    g_ptr_array_add (user_data, g_strdup (event->payload));
+  return TRUE;
+}
+
 /* Runs a call with these preferences and checks the codec both sides
  * settled on, that pictures decode both ways, which encoders worked and
  * which decoders. */
@@ -433,6 +442,11 @@ run_codec_call (Fixture    *f,
                 const char *expected)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *dir = hz_test_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "log.db", NULL);
+  g_autoptr(HzConsultLog) log = hz_consult_log_open (db, NULL);
+  g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *codec_member = g_strdup_printf ("\"video_codec\":\"%s\"", expected);
   gboolean h264 = g_str_equal (expected, "H264");
   gint vp8_out_a = 0, h264_out_a = 0, vp8_out_b = 0, h264_out_b = 0;
 
@@ -440,6 +454,7 @@ run_codec_call (Fixture    *f,
   f->callee_options.codecs = callee_codecs;
   f->caller = hz_call_new_outgoing (HZ_CALL_SIGNALING (f->sig_a), f->consult, &f->options);
   g_signal_connect (f->caller, "video-frame", G_CALLBACK (on_frame), &f->frames_a);
+  hz_call_set_consult_log (f->caller, log, "dr.zhou");
   hz_call_start (f->caller, &error);
   g_assert_no_error (error);
   g_assert_null (hz_call_get_video_codec (f->caller));
@@ -480,6 +495,13 @@ run_codec_call (Fixture    *f,
   }
   hz_call_hangup (f->caller);
   pump (200);
+  /* The codec is in the call's trace. */
+  g_assert_true (hz_consult_log_foreach_event (log, f->consult, keep_payload, ended, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ended->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (ended, 0), codec_member));
+  g_clear_object (&log);
+  hz_test_rmdir (dir);
 }
 
 static void
@@ -584,6 +606,41 @@ test_codec_h264_rate_control (Fixture       *f,
   pump (200);
 }
 
+static gboolean caller_saw_frames (Fixture *f) { return f->frames_a >= 10; }
+
+/* A side without a camera ("none": a receive-only video line) still takes
+ * H.264 when both prefer it. */
+static void
+test_codec_h264_receive_only (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!h264_installed ())
+    {
+      g_test_skip ("openh264 (gstreamer1.0-plugins-bad, libopenh264) is not installed");
+      return;
+    }
+  f->options.codecs = "h264";
+  f->options.video_source = "none";
+  f->callee_options.codecs = "h264";
+  f->caller = hz_call_new_outgoing (HZ_CALL_SIGNALING (f->sig_a), f->consult, &f->options);
+  g_signal_connect (f->caller, "video-frame", G_CALLBACK (on_frame), &f->frames_a);
+  hz_call_start (f->caller, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (f, has_callee, 5000));
+  g_signal_connect (f->callee, "video-frame", G_CALLBACK (on_frame), &f->frames_b);
+  hz_call_accept (f->callee, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (f, caller_saw_frames, 20000));
+  g_assert_cmpstr (hz_call_get_video_codec (f->caller), ==, "H264");
+  g_assert_cmpstr (hz_call_get_video_codec (f->callee), ==, "H264");
+  g_assert_nonnull (find_element (f->caller, "openh264dec"));
+  g_assert_cmpuint (f->frames_b, ==, 0);
+  hz_call_hangup (f->caller);
+  pump (200);
+}
+
 /* A side without H.264 (here by option) makes it VP8, whichever side. */
 static void
 test_codec_one_side_vp8 (Fixture       *f,
@@ -627,6 +684,7 @@ main (int argc, char **argv)
   ADD ("/call-media/codec/h264", test_codec_h264);
   ADD ("/call-media/codec/answer-picks", test_codec_answer_picks);
   ADD ("/call-media/codec/h264-rate-control", test_codec_h264_rate_control);
+  ADD ("/call-media/codec/h264-receive-only", test_codec_h264_receive_only);
   ADD ("/call-media/codec/caller-without-h264", test_codec_other_side_vp8);
   ADD ("/call-media/codec/callee-without-h264", test_codec_one_side_vp8);
   return g_test_run ();
