@@ -161,10 +161,13 @@ count_out_cb (GstPad          *pad,
               gpointer         user_data)
 {
   HzCall *self = user_data;
-  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  /* payloaders push a frame's packets as one list */
+  gsize size = info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST
+             ? gst_buffer_list_calculate_size (GST_PAD_PROBE_INFO_BUFFER_LIST (info))
+             : gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info));
 
   g_mutex_lock (&self->lock);
-  self->bytes_out += gst_buffer_get_size (buffer);
+  self->bytes_out += size;
   g_mutex_unlock (&self->lock);
   return GST_PAD_PROBE_OK;
 }
@@ -230,7 +233,7 @@ link_to_webrtc (HzCall     *self,
       g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED, "cannot link a stream into webrtcbin");
       return FALSE;
     }
-  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, count_out_cb, self, NULL);
+  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, count_out_cb, self, NULL);
   g_object_get (sink, "transceiver", &trans, NULL);
   /* The same caps (with the TWCC extmap) on both sides: the answerer's
    * transceivers exist before the offer comes, so its answer keeps the
