@@ -89,6 +89,8 @@ struct _HzCall
   guint                restarts;       /* since media last flowed */
   gboolean             lost_feedback_told;
   guint                skip_feedback;  /* TWCC reads to ignore: they cover a silence */
+  double               rtt_recent[5];  /* the last ping round trips, ms (0: none) */
+  guint                rtt_next;
   gint64               probe_sent_us;  /* signalling probes, while media is silent */
   gint64               probe_answered_us; /* send time of the newest probe answered */
   guint                target_kbps;
