@@ -524,6 +524,30 @@ run_sources_only (void)
   return 0;
 }
 
+/* Tests run the peers with G_DEBUG=fatal-warnings. Two warnings come from
+ * GStreamer 1.22 itself, not from the call engine, and are not let abort a
+ * peer (every other warning and critical still does):
+ * - rtpsession changes its source table during a walk over it (the GLib
+ *   critical; see tests/call/test-call.c);
+ * - gstdtlsconnection.c's check "!priv->bio_buffer", seen over the lossy
+ *   link when a DTLS record arrives while the element's own timer thread
+ *   is in the connection (the record is dropped and DTLS resends it). */
+static gboolean
+fatal_log_cb (const char     *log_domain,
+              GLogLevelFlags  log_level,
+              const char     *message,
+              gpointer        user_data)
+{
+  if (message == NULL)
+    return TRUE;
+  if (g_strcmp0 (log_domain, "GLib") == 0 &&
+      strstr (message, "g_hash_table_foreach: assertion 'version == hash_table->version' failed"))
+    return FALSE;
+  if (strstr (message, "gst_dtls_connection_process: runtime check failed: (!priv->bio_buffer)"))
+    return FALSE;
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -544,6 +568,7 @@ main (int argc, char **argv)
       return 2;
     }
   gst_init (&argc, &argv);
+  g_test_log_set_fatal_handler (fatal_log_cb, NULL);
   if (opt_source_only)
     return run_sources_only ();
   if (!opt_hub || !opt_user || !opt_consult || !opt_role ||
