@@ -571,8 +571,16 @@ _hz_call_media_tick (HzCall *self)
 
   /* The watchdog: ICE in 1.22 is slow to notice a peer that went away, so
    * silence is what counts. A short gap is "reconnecting"; a long one ends
-   * the call. */
-  if (last_media != 0 && (self->state == HZ_CALL_STATE_CONNECTED ||
+   * the call. A transport that connects (ICE) and never carries media
+   * counts as silent from 2 s after it connected: over a lossy link
+   * GStreamer 1.22's DTLS handshake can stall for good (seen with its
+   * "!priv->bio_buffer" runtime check), and the call sat "connected" with
+   * nothing in it; a DTLS packet lost and resent by its 1 s timer fits in
+   * the grace. */
+  if (last_media == 0 && self->connected_us != 0)
+    last_media = self->connected_us + 2 * G_USEC_PER_SEC;
+  if (last_media != 0 && now > last_media &&
+                         (self->state == HZ_CALL_STATE_CONNECTED ||
                           self->state == HZ_CALL_STATE_RECONNECTING ||
                           self->state == HZ_CALL_STATE_CONNECTING))
     {
