@@ -178,6 +178,10 @@ hz_bandwidth_estimator_update (HzBandwidthEstimator *self,
       /* Never run far ahead of what is actually being sent: an encoder
        * that cannot use its budget says nothing about the link. */
       double ceiling = f->sent_kbps > 0 ? MAX (f->sent_kbps * 1.5, self->min_kbps) : self->max_kbps;
+      /* With only audio going out there is no video to tell us anything:
+       * let the budget reach the first video rung, or it would never come
+       * back (the audio alone held it at 1.5 × 35 kbit/s). */
+      ceiling = MAX (ceiling, ladder[G_N_ELEMENTS (ladder) - 2].min_kbps * RUNG_UP_MARGIN);
 
       double before = self->target_kbps;
 

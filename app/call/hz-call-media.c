@@ -264,6 +264,37 @@ add_parsed (HzCall     *self,
   return bin;
 }
 
+/* At most one keyframe in KEYFRAME_GAP_US. On a lossy link every frame
+ * the receiver cannot mend brings a picture-loss request, and each
+ * keyframe is several times a normal frame: one per lost packet filled the
+ * 384 kbit/s link's queue, which lost more packets, which asked for more
+ * keyframes. Requests within the gap are answered by the keyframe already
+ * on its way. */
+#define KEYFRAME_GAP_US (500 * 1000)
+
+static GstPadProbeReturn
+keyframe_request_cb (GstPad          *pad,
+                     GstPadProbeInfo *info,
+                     gpointer         user_data)
+{
+  HzCall *self = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  gint64 now;
+
+  if (!gst_video_event_is_force_key_unit (event))
+    return GST_PAD_PROBE_OK;
+  now = g_get_monotonic_time ();
+  g_mutex_lock (&self->lock);
+  if (self->last_keyframe_us != 0 && now - self->last_keyframe_us < KEYFRAME_GAP_US)
+    {
+      g_mutex_unlock (&self->lock);
+      return GST_PAD_PROBE_DROP;
+    }
+  self->last_keyframe_us = now;
+  g_mutex_unlock (&self->lock);
+  return GST_PAD_PROBE_OK;
+}
+
 static guint
 start_bitrate (HzCall *self)
 {
@@ -323,6 +354,10 @@ build_video_send (HzCall  *self,
   self->video_caps = gst_bin_get_by_name (GST_BIN (chain), "ladder");
   gst_object_unref (self->video_caps);
   g_object_set (self->video_valve, "drop", self->camera_off, NULL);
+  {
+    g_autoptr(GstPad) enc_src = gst_element_get_static_pad (self->vp8enc, "src");
+    gst_pad_add_probe (enc_src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, keyframe_request_cb, self, NULL);
+  }
   if (!gst_element_link (self->video_src, chain))
     {
       g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED, "cannot link the video source");
@@ -857,6 +892,10 @@ _hz_call_media_force_keyframe (HzCall *self)
   if (self->vp8enc == NULL)
     return;
   src = gst_element_get_static_pad (self->vp8enc, "src");
+  /* ours always go through (keyframe_request_cb throttles the peer's) */
+  g_mutex_lock (&self->lock);
+  self->last_keyframe_us = 0;
+  g_mutex_unlock (&self->lock);
   gst_pad_send_event (src, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
 }
 

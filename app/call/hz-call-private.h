@@ -90,6 +90,8 @@ struct _HzCall
   gboolean             lost_feedback_told;
   guint                skip_feedback;  /* TWCC reads to ignore: they cover a silence */
   double               rtt_recent[5];  /* the last ping round trips, ms (0: none) */
+  guint64              twcc_seen;      /* the last TWCC figures read, to tell fresh from stale */
+  gint64               last_keyframe_us; /* streaming thread: the last keyframe let through */
   guint                rtt_next;
   gint64               probe_sent_us;  /* signalling probes, while media is silent */
   gint64               probe_answered_us; /* send time of the newest probe answered */

@@ -370,6 +370,20 @@ read_twcc (HzCall        *self,
   gst_structure_get_double (twcc, "packet-loss-pct", &loss);
   gst_structure_get_int64 (twcc, "avg-delta-of-delta", &dod);
   gst_structure_get_uint (twcc, "packets-sent", &packets);
+  /* The figures stay as they were until feedback comes again: the same
+   * ones twice are no news (after a cut they said 98 % loss for seconds,
+   * read anew each second, and cut the rate to the floor). */
+  {
+    guint recv_packets = 0;
+    guint64 seen;
+
+    gst_structure_get_uint (twcc, "packets-recv", &recv_packets);
+    seen = ((guint64) packets << 48) ^ ((guint64) recv_packets << 32) ^ ((guint64) sent << 16) ^ recv ^
+           (guint64) dod;
+    if (seen == self->twcc_seen)
+      return FALSE;
+    self->twcc_seen = seen;
+  }
   /* unset (no packet groups to compare) reads as G_MININT64 */
   if (dod == G_MININT64)
     dod = 0;
@@ -427,16 +441,11 @@ control_rate (HzCall *self)
 
   if (self->bwe == NULL || self->vp8enc == NULL)
     return;
-  if (self->state == HZ_CALL_STATE_RECONNECTING)
-    {
-      /* Once per silence: a dead link says nothing about its rate when it
-       * comes back, and halving every second would leave only audio. */
-      if (self->lost_feedback_told)
-        return;
-      self->lost_feedback_told = TRUE;
-      hz_bandwidth_estimator_lost_feedback (self->bwe, g_get_monotonic_time ());
-    }
-  else if (self->state != HZ_CALL_STATE_CONNECTED || !read_twcc (self, &f))
+  /* A silence holds the estimate: a dead link says nothing about its rate,
+   * a link back from a cut is the same link, and a halved estimate took
+   * the picture down to audio only for many seconds after every cut (a
+   * slower new path shows as delay and loss within a second or two). */
+  if (self->state != HZ_CALL_STATE_CONNECTED || !read_twcc (self, &f))
     return;
   else if (self->skip_feedback > 0)
     {
@@ -446,10 +455,7 @@ control_rate (HzCall *self)
       f.loss = 0;
     }
   else
-    {
-      self->lost_feedback_told = FALSE;
-      hz_bandwidth_estimator_update (self->bwe, &f);
-    }
+    hz_bandwidth_estimator_update (self->bwe, &f);
   if (self->video_transceiver && self->state == HZ_CALL_STATE_CONNECTED)
     {
       /* FEC share from the loss TWCC reports: none on a clean link, about

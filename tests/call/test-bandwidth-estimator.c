@@ -181,6 +181,24 @@ test_audio_only_and_back (void)
   g_assert_cmpuint (hz_bandwidth_estimator_get_target_kbps (bwe), <=, 2500);
 }
 
+static void
+test_audio_only_sends_audio (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 300, 2500);
+  gint64 t = SEC;
+
+  /* down to audio only */
+  feed (bwe, t, 300, 60, 0.0, 20.0);
+  while (hz_bandwidth_estimator_get_target_kbps (bwe) > 55)
+    feed (bwe, t += SEC, 300, 40, 0.0, 20.0);
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 0);
+  /* the link is fine again, but all that goes out is audio (35 kbit/s):
+   * video still comes back */
+  for (guint i = 0; i < 30; i++)
+    feed (bwe, t += SEC, 35, 35, 0.0, 0.0);
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, >=, 180);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -193,5 +211,6 @@ main (int argc, char **argv)
   g_test_add_func ("/call/bwe/up-carefully", test_up_carefully);
   g_test_add_func ("/call/bwe/ladder-hysteresis", test_ladder_hysteresis);
   g_test_add_func ("/call/bwe/audio-only-and-back", test_audio_only_and_back);
+  g_test_add_func ("/call/bwe/audio-only-sends-audio", test_audio_only_sends_audio);
   return g_test_run ();
 }
