@@ -189,6 +189,16 @@ arrival_cb (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+static GstPadProbeReturn
+stamp_cb (GstPad          *pad,
+          GstPadProbeInfo *info,
+          gpointer         user_data)
+{
+  emit_line ("{\"event\":\"stamp\",\"pts\":%" G_GUINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT "}",
+             (guint64) GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info)), g_get_monotonic_time ());
+  return GST_PAD_PROBE_OK;
+}
+
 /* From the zbar thread. debugqroverlay writes the sender's buffer PTS into
  * the picture; the sender reports its pipeline's base time, and the clock
  * of both pipelines is CLOCK_MONOTONIC, so base time + PTS is the capture
@@ -244,6 +254,15 @@ on_element_added (GstBin     *bin,
     {
       g_autoptr(GstPad) sink = gst_element_get_static_pad (element, "sink");
       gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, arrival_cb, user_data, NULL);
+    }
+  /* the stamp: when each picture really left the source. A live test
+   * source starved of CPU falls behind the clock and timestamps its frames
+   * by count, so PTS alone would count its lag as latency. */
+  if (opt_g2g && gst_element_get_factory (element) &&
+      g_str_equal (GST_OBJECT_NAME (gst_element_get_factory (element)), "debugqroverlay"))
+    {
+      g_autoptr(GstPad) sink = gst_element_get_static_pad (element, "sink");
+      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, stamp_cb, user_data, NULL);
     }
   /* the call engine's opus decoder (see hz-call-media.c) */
   if (opt_media_log && g_str_has_prefix (GST_OBJECT_NAME (element), "adec"))
@@ -408,6 +427,18 @@ hook_pipeline (Peer   *peer,
     return;
   peer->hooked = gst_object_ref (pipeline);
   g_signal_connect (pipeline, "deep-element-added", G_CALLBACK (on_element_added), peer);
+  /* the sending side was built with the pipeline, before we looked */
+  {
+    g_autoptr(GstIterator) it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+    GValue item = G_VALUE_INIT;
+
+    while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+      {
+        on_element_added (GST_BIN (pipeline), NULL, g_value_get_object (&item), peer);
+        g_value_reset (&item);
+      }
+    g_value_unset (&item);
+  }
   if (opt_g2g)
     hook_g2g (peer, pipeline);
 }
