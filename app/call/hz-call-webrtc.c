@@ -445,8 +445,21 @@ control_rate (HzCall *self)
    * a link back from a cut is the same link, and a halved estimate took
    * the picture down to audio only for many seconds after every cut (a
    * slower new path shows as delay and loss within a second or two). */
-  if (self->state != HZ_CALL_STATE_CONNECTED || !read_twcc (self, &f))
+  if (self->state != HZ_CALL_STATE_CONNECTED)
     return;
+  if (!read_twcc (self, &f))
+    {
+      /* No fresh feedback. With the picture off (audio only) that is the
+       * normal case, not a sign of trouble: TWCC then hardly reports, and
+       * waiting for it kept calls at audio only for good. Take it as a
+       * clean second, so the budget climbs back to the first video rung;
+       * the feedback the video brings corrects it. */
+      if (!self->ladder_audio_only)
+        return;
+      f.time_us = g_get_monotonic_time ();
+      f.sent_kbps = f.recv_kbps = self->target_kbps;
+      hz_bandwidth_estimator_update (self->bwe, &f);
+    }
   else if (self->skip_feedback > 0)
     {
       /* The first feedback after a silence counts everything sent into
