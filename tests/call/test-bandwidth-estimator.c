@@ -182,6 +182,29 @@ test_audio_only_and_back (void)
 }
 
 static void
+test_short_window (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 300, 2500);
+  gint64 t = SEC;
+  guint kbps = 300;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      HzBweFeedback f = { t += SEC, 300, 300, 0.0, 0.0, 30 };
+      kbps = hz_bandwidth_estimator_update (bwe, &f);
+    }
+  /* a queue, seen in a report whose short window caught a frame gap: down,
+   * but from what has been arriving, not to 85 % of 90 kbit/s */
+  {
+    HzBweFeedback f = { t += SEC, 300, 90, 0.0, 10.0, 10 };
+    kbps = hz_bandwidth_estimator_update (bwe, &f);
+  }
+  g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_DECREASE);
+  g_assert_cmpuint (kbps, >=, 150);
+  g_assert_cmpuint (kbps, <, 300);
+}
+
+static void
 test_audio_only_sends_audio (void)
 {
   g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 300, 2500);
@@ -212,5 +235,6 @@ main (int argc, char **argv)
   g_test_add_func ("/call/bwe/ladder-hysteresis", test_ladder_hysteresis);
   g_test_add_func ("/call/bwe/audio-only-and-back", test_audio_only_and_back);
   g_test_add_func ("/call/bwe/audio-only-sends-audio", test_audio_only_sends_audio);
+  g_test_add_func ("/call/bwe/short-window", test_short_window);
   return g_test_run ();
 }
