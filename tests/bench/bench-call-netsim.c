@@ -200,7 +200,9 @@ recovery (HzNetPeer *rx,
 
       if (t <= restore_us || t > until_us)
         continue;
-      if (!got_any && g_str_equal (ev, "frame"))
+      /* a read QR code is a decoded picture too (zbar reports it before
+       * the picture reaches the main thread) */
+      if (!got_any && (g_str_equal (ev, "frame") || g_str_equal (ev, "qr")))
         {
           got_any = TRUE;
           g_array_append_val (any, ms);
