@@ -694,15 +694,29 @@ test_relay_only_without_turn (Fixture       *f,
  * another GStreamer thread, with and without our once-a-second statistics
  * reads). It is a library race, not ours: nothing in app/call or in this
  * test walks a GHashTable. Do not let this one critical abort the run;
- * every other warning and critical still does. */
-static gboolean
-fatal_log_cb (const char     *log_domain,
-              GLogLevelFlags  log_level,
-              const char     *message,
-              gpointer        user_data)
+ * every other warning and critical still does. g_test_log_set_fatal_handler
+ * could not spare it (GLib aborts on the structured path before asking; it
+ * aborted 2 of 3 sanitizer runs on a loaded machine), so warnings are made
+ * fatal here, in the log writer. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
 {
-  return !(g_strcmp0 (log_domain, "GLib") == 0 && message &&
-           strstr (message, "g_hash_table_foreach: assertion 'version == hash_table->version' failed"));
+  GLogWriterOutput out;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 && fields[i].value &&
+        strstr (fields[i].value, "g_hash_table_foreach: assertion 'version == hash_table->version' failed"))
+      {
+        g_test_message ("tolerated (GStreamer 1.22 rtpsession): %s", (const char *) fields[i].value);
+        return G_LOG_WRITER_HANDLED;
+      }
+  out = g_log_writer_default (log_level, fields, n_fields, user_data);
+  if (log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    G_BREAKPOINT ();
+  return out;
 }
 
 int
@@ -712,7 +726,8 @@ main (int argc, char **argv)
 
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
-  g_test_log_set_fatal_handler (fatal_log_cb, NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_log_set_writer_func (log_writer, NULL, NULL);
   hz_call_prewarm ();
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
