@@ -284,7 +284,9 @@ options (Peer *peer)
   static char qr[64];
   HzCallOptions o;
 
-  g_snprintf (qr, sizeof qr, "debugqroverlay pixel-size=%d x=5 y=5", opt_qr_pixel);
+  /* error correction L: the smallest code, the least for the encoder to
+   * carry (it changes every frame, which no test picture otherwise does) */
+  g_snprintf (qr, sizeof qr, "debugqroverlay pixel-size=%d x=5 y=5 qrcode-error-correction=0", opt_qr_pixel);
   o = (HzCallOptions) {
     .video_source = opt_video ? opt_video : "test:ball",
     .audio_source = opt_audio ? opt_audio : "test",
