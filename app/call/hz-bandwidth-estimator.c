@@ -3,7 +3,10 @@
  *
  * - a queue building up (one-way delay growing) or loss over 10 % means
  *   the link is full: go down at once, to 85 % of what actually arrived;
- * - loss of 2–10 % holds the rate (FEC and NACK cover it);
+ * - loss of 2–10 % while a queue may be building holds the rate (FEC and
+ *   NACK cover it); the same loss with the delay flat is the link's own
+ *   (radio, a bad cable), which a lower rate would not cure: keep going up,
+ *   at a quarter of the pace;
  * - otherwise go up, but carefully: not for 2 s after a decrease, then by
  *   8 % a second while far from the rate where congestion last began, and
  *   by a few kbit/s a second near it.
@@ -16,6 +19,7 @@
 #include "hz-bandwidth-estimator.h"
 
 #define DELAY_OVERUSE_MS    4.0    /* delay growth per group that means a queue */
+#define DELAY_FLAT_MS       1.0    /* below this, no queue is building */
 #define LOSS_HIGH           0.10
 #define LOSS_LOW            0.02
 #define HOLD_AFTER_DOWN_US  (2 * G_USEC_PER_SEC)
@@ -31,6 +35,8 @@ struct _HzBandwidthEstimator
   gint64     last_down_us;
   gint64     last_update_us;
   HzBweState state;
+  double     lost_acc, sent_acc;  /* packets, decaying by half per report */
+  double     recv_avg;            /* kbit/s arrived, halved weight per report */
   guint      rung;              /* index in ladder */
   gint64     above_since_us;    /* budget above the next rung since */
 };
@@ -118,7 +124,7 @@ hz_bandwidth_estimator_update (HzBandwidthEstimator *self,
                                const HzBweFeedback  *f)
 {
   gboolean app_limited;
-  double dt;
+  double dt, loss = f->loss, recv = f->recv_kbps;
 
   g_return_val_if_fail (HZ_IS_BANDWIDTH_ESTIMATOR (self), 0);
   g_return_val_if_fail (f != NULL, 0);
@@ -127,17 +133,34 @@ hz_bandwidth_estimator_update (HzBandwidthEstimator *self,
   dt = CLAMP (dt, 0.0, 1.0);   /* a long gap is no licence for a big step */
   self->last_update_us = f->time_us;
 
+  /* A report covers a few hundred milliseconds, a few dozen packets at
+   * these rates: one loss in 20 reads as 5 %, three as 15 %. Loss is
+   * pooled over the last reports, weighted by their packets, so a link's
+   * steady 3 % is not taken for congestion every few seconds (a real
+   * queue shows in the delay first, and its loss lasts). The rate that
+   * arrived is smoothed the same way: one short window with a frame gap
+   * in it read as 90 kbit/s on a 300 kbit/s stream, and 85 % of that cut
+   * the picture to audio only. */
+  if (f->packets > 0)
+    {
+      self->lost_acc = self->lost_acc * 0.5 + f->loss * f->packets;
+      self->sent_acc = self->sent_acc * 0.5 + f->packets;
+      loss = self->lost_acc / self->sent_acc;
+      self->recv_avg = self->recv_avg > 0 ? (self->recv_avg + f->recv_kbps) / 2 : f->recv_kbps;
+      recv = self->recv_avg;
+    }
+
   /* A sender far below its budget (a still picture compresses to little)
    * cannot be what fills a queue: its delay figures are noise, and cutting
    * to 85 % of so little would starve the picture when it moves again. */
   app_limited = f->sent_kbps < self->target_kbps * 0.5;
-  if ((f->delay_trend_ms > DELAY_OVERUSE_MS && !app_limited) || f->loss > LOSS_HIGH)
+  if ((f->delay_trend_ms > DELAY_OVERUSE_MS && !app_limited) || loss > LOSS_HIGH)
     {
-      double arrived = f->recv_kbps > 0 && !app_limited ? f->recv_kbps : self->target_kbps;
+      double arrived = recv > 0 && !app_limited ? recv : self->target_kbps;
       double down = MIN (self->target_kbps, arrived) * 0.85;
 
-      if (f->loss > LOSS_HIGH)
-        down = MIN (down, self->target_kbps * (1.0 - 0.5 * f->loss));
+      if (loss > LOSS_HIGH)
+        down = MIN (down, self->target_kbps * (1.0 - 0.5 * loss));
       /* Once per round of feedback is enough: a second cut within the
        * hold time would punish the same queue twice. */
       if (self->state != HZ_BWE_DECREASE || f->time_us - self->last_down_us >= G_USEC_PER_SEC / 2)
@@ -148,23 +171,31 @@ hz_bandwidth_estimator_update (HzBandwidthEstimator *self,
         }
       self->state = HZ_BWE_DECREASE;
     }
-  else if (f->loss > LOSS_LOW || f->time_us - self->last_down_us < HOLD_AFTER_DOWN_US)
+  else if ((loss > LOSS_LOW && f->delay_trend_ms > DELAY_FLAT_MS) ||
+           f->time_us - self->last_down_us < HOLD_AFTER_DOWN_US)
     self->state = HZ_BWE_HOLD;
   else
     {
       gboolean near = self->congestion_kbps > 0 &&
                       self->target_kbps > self->congestion_kbps * 0.9;
+      /* Random loss on a link with no queue: a 3 % link held at whatever
+       * rate it last fell to would never climb back (after a cut, say). */
+      double pace = loss > LOSS_LOW ? 0.25 : 1.0;
       /* Never run far ahead of what is actually being sent: an encoder
        * that cannot use its budget says nothing about the link. */
       double ceiling = f->sent_kbps > 0 ? MAX (f->sent_kbps * 1.5, self->min_kbps) : self->max_kbps;
+      /* With only audio going out there is no video to tell us anything:
+       * let the budget reach the first video rung, or it would never come
+       * back (the audio alone held it at 1.5 × 35 kbit/s). */
+      ceiling = MAX (ceiling, ladder[G_N_ELEMENTS (ladder) - 2].min_kbps * RUNG_UP_MARGIN);
 
       double before = self->target_kbps;
 
       self->state = HZ_BWE_INCREASE;
       if (near)
-        self->target_kbps += 10.0 * dt;
+        self->target_kbps += 10.0 * dt * pace;
       else
-        self->target_kbps *= 1.0 + 0.08 * dt;
+        self->target_kbps *= 1.0 + 0.08 * dt * pace;
       if (self->target_kbps > ceiling)
         self->target_kbps = MAX (ceiling, before);
     }

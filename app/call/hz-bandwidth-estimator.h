@@ -15,6 +15,7 @@ typedef struct {
   double recv_kbps;     /* what the other side got of it */
   double loss;          /* 0..1 */
   double delay_trend_ms;/* mean growth of one-way delay per packet group; > 0: a queue builds */
+  guint  packets;       /* how many packets the loss figure is over; 0: unknown */
 } HzBweFeedback;
 
 /* A rung of the video ladder: what to encode at a given budget. */

@@ -67,7 +67,17 @@ data_in_cb (gpointer user_data)
 
       if (sent > 0 && sent <= now)
         {
-          self->stats.rtt_ms = (now - sent) / 1000.0;
+          /* The least of the last five (ten seconds): a ping or pong lost
+           * on a lossy link comes a second or more late, resent by SCTP,
+           * and that is not the path's round trip (a 1.2 s sample set the
+           * jitter buffer to 400 ms, then back, each time a glitch). */
+          double least = (now - sent) / 1000.0;
+
+          self->rtt_recent[self->rtt_next++ % G_N_ELEMENTS (self->rtt_recent)] = least;
+          for (guint i = 0; i < G_N_ELEMENTS (self->rtt_recent); i++)
+            if (self->rtt_recent[i] > 0)
+              least = MIN (least, self->rtt_recent[i]);
+          self->stats.rtt_ms = least;
           adapt_latency (self);
         }
     }

@@ -182,10 +182,13 @@ count_out_cb (GstPad          *pad,
               gpointer         user_data)
 {
   HzCall *self = user_data;
-  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  /* payloaders push a frame's packets as one list */
+  gsize size = info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST
+             ? gst_buffer_list_calculate_size (GST_PAD_PROBE_INFO_BUFFER_LIST (info))
+             : gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info));
 
   g_mutex_lock (&self->lock);
-  self->bytes_out += gst_buffer_get_size (buffer);
+  self->bytes_out += size;
   g_mutex_unlock (&self->lock);
   return GST_PAD_PROBE_OK;
 }
@@ -251,7 +254,7 @@ link_to_webrtc (HzCall     *self,
       g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED, "cannot link a stream into webrtcbin");
       return FALSE;
     }
-  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, count_out_cb, self, NULL);
+  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, count_out_cb, self, NULL);
   g_object_get (sink, "transceiver", &trans, NULL);
   /* The same caps (with the TWCC extmap) on both sides: the answerer's
    * transceivers exist before the offer comes, so its answer keeps the
@@ -280,6 +283,37 @@ add_parsed (HzCall     *self,
   if (bin)
     gst_bin_add (GST_BIN (self->pipeline), bin);
   return bin;
+}
+
+/* At most one keyframe in KEYFRAME_GAP_US. On a lossy link every frame
+ * the receiver cannot mend brings a picture-loss request, and each
+ * keyframe is several times a normal frame: one per lost packet filled the
+ * 384 kbit/s link's queue, which lost more packets, which asked for more
+ * keyframes. Requests within the gap are answered by the keyframe already
+ * on its way. */
+#define KEYFRAME_GAP_US (500 * 1000)
+
+static GstPadProbeReturn
+keyframe_request_cb (GstPad          *pad,
+                     GstPadProbeInfo *info,
+                     gpointer         user_data)
+{
+  HzCall *self = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  gint64 now;
+
+  if (!gst_video_event_is_force_key_unit (event))
+    return GST_PAD_PROBE_OK;
+  now = g_get_monotonic_time ();
+  g_mutex_lock (&self->lock);
+  if (self->last_keyframe_us != 0 && now - self->last_keyframe_us < KEYFRAME_GAP_US)
+    {
+      g_mutex_unlock (&self->lock);
+      return GST_PAD_PROBE_DROP;
+    }
+  self->last_keyframe_us = now;
+  g_mutex_unlock (&self->lock);
+  return GST_PAD_PROBE_OK;
 }
 
 static guint
@@ -351,6 +385,12 @@ build_video_send (HzCall  *self,
   if (!_hz_call_preview_attach (self, chain, error))
     return FALSE;
   _hz_call_codecs_attach (self, chain);
+  /* The peer's keyframe requests are throttled at whichever encoder runs. */
+  for (GstElement **enc = (GstElement *[]) { self->vp8enc, self->h264enc, NULL }; *enc != NULL; enc++)
+    {
+      g_autoptr(GstPad) enc_src = gst_element_get_static_pad (*enc, "src");
+      gst_pad_add_probe (enc_src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, keyframe_request_cb, self, NULL);
+    }
   if (!gst_element_link (self->video_src, chain))
     {
       g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED, "cannot link the video source");
@@ -891,6 +931,10 @@ _hz_call_media_force_keyframe (HzCall *self)
   if (self->vp8enc == NULL)
     return;
   src = gst_element_get_static_pad (_hz_call_codecs_active_encoder (self), "src");
+  /* ours always go through (keyframe_request_cb throttles the peer's) */
+  g_mutex_lock (&self->lock);
+  self->last_keyframe_us = 0;
+  g_mutex_unlock (&self->lock);
   gst_pad_send_event (src, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
 }
 

@@ -95,6 +95,13 @@ struct _HzCall
   gint64               last_restart_us;
   guint                restarts;       /* since media last flowed */
   gboolean             lost_feedback_told;
+  guint                skip_feedback;  /* TWCC reads to ignore: they cover a silence */
+  double               rtt_recent[5];  /* the last ping round trips, ms (0: none) */
+  guint64              twcc_seen;      /* the last TWCC figures read, to tell fresh from stale */
+  gint64               last_keyframe_us; /* streaming thread: the last keyframe let through */
+  guint                rtt_next;
+  gint64               probe_sent_us;  /* signalling probes, while media is silent */
+  gint64               probe_answered_us; /* send time of the newest probe answered */
   guint                target_kbps;
   HzBandwidthEstimator *bwe;
   const HzBweRung     *rung;
@@ -141,6 +148,8 @@ guint    _hz_call_pipeline_message_signal (void);
 
 /* hz-call-webrtc.c: negotiation, ICE, statistics */
 void     _hz_call_webrtc_connect (HzCall         *self);
+void     _hz_call_webrtc_probe_answered (HzCall  *self,
+                                         gint64   sent_us);
 
 /* hz-call-data.c */
 void     _hz_call_data_connect_channel (HzCall               *self,

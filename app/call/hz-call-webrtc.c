@@ -357,7 +357,7 @@ read_twcc (HzCall        *self,
   g_autoptr(GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (self->webrtc), "rtpbin");
   g_autoptr(GObject) session = NULL;
   g_autoptr(GstStructure) twcc = NULL;
-  guint sent = 0, recv = 0;
+  guint sent = 0, recv = 0, packets = 0;
   double loss = 0;
   gint64 dod = 0;
 
@@ -377,6 +377,25 @@ read_twcc (HzCall        *self,
     }
   gst_structure_get_double (twcc, "packet-loss-pct", &loss);
   gst_structure_get_int64 (twcc, "avg-delta-of-delta", &dod);
+  gst_structure_get_uint (twcc, "packets-sent", &packets);
+  /* The figures stay as they were until feedback comes again: the same
+   * ones twice are no news (after a cut they said 98 % loss for seconds,
+   * read anew each second, and cut the rate to the floor). */
+  {
+    guint recv_packets = 0;
+    guint64 seen;
+
+    gst_structure_get_uint (twcc, "packets-recv", &recv_packets);
+    seen = ((guint64) packets << 48) ^ ((guint64) recv_packets << 32) ^ ((guint64) sent << 16) ^ recv ^
+           (guint64) dod;
+    if (seen == self->twcc_seen)
+      return FALSE;
+    self->twcc_seen = seen;
+  }
+  /* unset (no packet groups to compare) reads as G_MININT64 */
+  if (dod == G_MININT64)
+    dod = 0;
+  f->packets = packets;
   f->time_us = g_get_monotonic_time ();
   f->sent_kbps = sent / 1000.0;
   f->recv_kbps = recv / 1000.0;
@@ -417,6 +436,19 @@ apply_rung (HzCall          *self,
     }
   g_debug ("call %s: video ladder → %dp%d", self->call_id, rung->height, rung->fps);
   g_object_set (self->video_caps, "caps", caps, NULL);
+  /* On the lowest rungs a coarse picture beats a frozen one: let the
+   * encoder use its coarsest quantizers rather than overshoot a budget
+   * this small (at 56, a detailed 320x180 picture took twice its 150
+   * kbit/s on the impaired link and filled the queue). */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (self->vp8enc), "max-quantizer"))
+    g_object_set (self->vp8enc, "max-quantizer", rung->height <= 180 ? 63 : 56, NULL);
+  /* And when even that is too much, skip a frame rather than send over
+   * the budget (libvpx drops one when its buffer falls below 30 %, as
+   * real-time encoders do): a picture that needs 300 kbit/s on a 120
+   * budget otherwise filled the queue, lost a third of the packets, and
+   * took the call to audio only for seconds, again and again. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (self->vp8enc), "dropframe-threshold"))
+    g_object_set (self->vp8enc, "dropframe-threshold", 30, NULL);
 }
 
 /* The sender's side of congestion control: TWCC feedback into the
@@ -430,22 +462,34 @@ control_rate (HzCall *self)
 
   if (self->bwe == NULL || self->vp8enc == NULL)
     return;
-  if (self->state == HZ_CALL_STATE_RECONNECTING)
-    {
-      /* Once per silence: a dead link says nothing about its rate when it
-       * comes back, and halving every second would leave only audio. */
-      if (self->lost_feedback_told)
-        return;
-      self->lost_feedback_told = TRUE;
-      hz_bandwidth_estimator_lost_feedback (self->bwe, g_get_monotonic_time ());
-    }
-  else if (self->state != HZ_CALL_STATE_CONNECTED || !read_twcc (self, &f))
+  /* A silence holds the estimate: a dead link says nothing about its rate,
+   * a link back from a cut is the same link, and a halved estimate took
+   * the picture down to audio only for many seconds after every cut (a
+   * slower new path shows as delay and loss within a second or two). */
+  if (self->state != HZ_CALL_STATE_CONNECTED)
     return;
-  else
+  if (!read_twcc (self, &f))
     {
-      self->lost_feedback_told = FALSE;
+      /* No fresh feedback. With the picture off (audio only) that is the
+       * normal case, not a sign of trouble: TWCC then hardly reports, and
+       * waiting for it kept calls at audio only for good. Take it as a
+       * clean second, so the budget climbs back to the first video rung;
+       * the feedback the video brings corrects it. */
+      if (!self->ladder_audio_only)
+        return;
+      f.time_us = g_get_monotonic_time ();
+      f.sent_kbps = f.recv_kbps = self->target_kbps;
       hz_bandwidth_estimator_update (self->bwe, &f);
     }
+  else if (self->skip_feedback > 0)
+    {
+      /* The first feedback after a silence counts everything sent into
+       * the dead link as lost: that is the cut, not congestion. */
+      self->skip_feedback--;
+      f.loss = 0;
+    }
+  else
+    hz_bandwidth_estimator_update (self->bwe, &f);
   if (self->video_transceiver && self->state == HZ_CALL_STATE_CONNECTED)
     {
       /* FEC share from the loss TWCC reports: none on a clean link, about
@@ -466,6 +510,67 @@ control_rate (HzCall *self)
       _hz_call_codecs_set_bitrate (self, kbps);
     }
   apply_rung (self, hz_bandwidth_estimator_get_rung (self->bwe));
+}
+
+/* The offerer restarts the transport when the media has been silent for
+ * 3 s and the other side is reachable by signalling: it answers a probe
+ * sent through the hub during the silence. A cut link carries neither, and
+ * when it comes back the transport we kept resumes by itself (libnice
+ * keeps its pair through a cut of 10 s and more), at once, while a new one
+ * would first wait for an offer queued behind TCP's back-off and then for
+ * ICE and DTLS. A peer that answers while its media stays away has lost
+ * the path (a new network, a dead transport): a fresh session is the cure.
+ * Restarts back off (4 s, 6 s, then 8 s apart) so a slow new session gets
+ * its chance. Returns TRUE when it restarted. */
+static gboolean
+maybe_restart (HzCall *self,
+               gint64  now,
+               gint64  last_media)
+{
+  gint64 silent_ms = (now - last_media) / 1000;
+
+  if (self->is_caller || silent_ms <= 3000 || self->connected_us == 0 ||
+      self->state != HZ_CALL_STATE_RECONNECTING)
+    return FALSE;
+  if (self->probe_answered_us <= last_media)
+    {
+      if (now - self->probe_sent_us >= 2 * G_USEC_PER_SEC)
+        {
+          g_autoptr(JsonObject) m = json_object_new ();
+
+          self->probe_sent_us = now;
+          json_object_set_string_member (m, "kind", "probe");
+          json_object_set_int_member (m, "t", now);
+          _hz_call_send (self, m);
+        }
+      return FALSE;
+    }
+  if (now - self->last_restart_us <= (4 + 2 * MIN (self->restarts, 2)) * G_USEC_PER_SEC)
+    return FALSE;
+  self->restarts++;
+  self->last_restart_us = now;
+  g_debug ("call %s: no media for %" G_GINT64_FORMAT " ms, the peer answers: restarting the transport",
+           self->call_id, silent_ms);
+  if (_hz_call_media_restart (self))
+    _hz_call_media_offer (self);
+  return TRUE;
+}
+
+/* From hz-call.c: the other side answered the probe we sent at sent_us. */
+void
+_hz_call_webrtc_probe_answered (HzCall *self,
+                                gint64  sent_us)
+{
+  gint64 last_media;
+
+  if (sent_us > g_get_monotonic_time () || sent_us <= self->probe_answered_us || self->pipeline == NULL)
+    return;
+  self->probe_answered_us = sent_us;
+  g_mutex_lock (&self->lock);
+  last_media = self->last_media_us;
+  g_mutex_unlock (&self->lock);
+  if (last_media != 0)
+    maybe_restart (self, g_get_monotonic_time (), last_media);
 }
 
 /* Once a second from hz-call.c. */
@@ -507,8 +612,16 @@ _hz_call_media_tick (HzCall *self)
 
   /* The watchdog: ICE in 1.22 is slow to notice a peer that went away, so
    * silence is what counts. A short gap is "reconnecting"; a long one ends
-   * the call. */
-  if (last_media != 0 && (self->state == HZ_CALL_STATE_CONNECTED ||
+   * the call. A transport that connects (ICE) and never carries media
+   * counts as silent from 2 s after it connected: over a lossy link
+   * GStreamer 1.22's DTLS handshake can stall for good (seen with its
+   * "!priv->bio_buffer" runtime check), and the call sat "connected" with
+   * nothing in it; a DTLS packet lost and resent by its 1 s timer fits in
+   * the grace. */
+  if (last_media == 0 && self->connected_us != 0)
+    last_media = self->connected_us + 2 * G_USEC_PER_SEC;
+  if (last_media != 0 && now > last_media &&
+                         (self->state == HZ_CALL_STATE_CONNECTED ||
                           self->state == HZ_CALL_STATE_RECONNECTING ||
                           self->state == HZ_CALL_STATE_CONNECTING))
     {
@@ -519,25 +632,19 @@ _hz_call_media_tick (HzCall *self)
           _hz_call_end (self, HZ_CALL_END_PEER_VANISHED, "no media from the other side", TRUE);
           return;
         }
+      if (silent_ms <= 2000 && self->state == HZ_CALL_STATE_RECONNECTING)
+        {
+          /* Media is back on the transport we kept. The other side lost
+           * our pictures meanwhile: a keyframe now saves it the request's
+           * round trip. The feedback that comes first covers the silence. */
+          _hz_call_media_force_keyframe (self);
+          self->skip_feedback = 2;
+        }
       _hz_call_set_state (self, silent_ms > 2000 ? HZ_CALL_STATE_RECONNECTING : HZ_CALL_STATE_CONNECTED);
-      /* The offerer restarts the transport after 3 s of silence, and
-       * again, backing off, while it lasts: a link that comes back (or a
-       * new network) gets a fresh ICE session, and the call goes on. */
       if (silent_ms <= 2000)
         self->restarts = 0;
-      else if (!self->is_caller && silent_ms > 3000 && self->connected_us != 0 &&
-               now - self->last_restart_us > (4 + 2 * MIN (self->restarts, 2)) * G_USEC_PER_SEC)
-        {
-          /* after 4 s, 6 s, then every 8 s: a slow new session gets its
-           * chance, and a link back from a cut waits at most 8 s */
-          self->restarts++;
-          self->last_restart_us = now;
-          g_debug ("call %s: no media for %" G_GINT64_FORMAT " ms, restarting the transport",
-                   self->call_id, silent_ms);
-          if (_hz_call_media_restart (self))
-            _hz_call_media_offer (self);
-          return;
-        }
+      else if (maybe_restart (self, now, last_media))
+        return;
     }
 
   control_rate (self);

@@ -360,6 +360,17 @@ on_signal_message (HzCallSignaling *signaling,
       else
         _hz_call_media_take_answer (self, sdp);
     }
+  else if (g_str_equal (kind, "probe"))
+    {
+      /* the offerer checks that signalling reaches us (see hz-call-webrtc.c) */
+      g_autoptr(JsonObject) m = json_object_new ();
+
+      json_object_set_string_member (m, "kind", "probe-reply");
+      json_object_set_int_member (m, "t", json_object_get_int_member_with_default (message, "t", 0));
+      _hz_call_send (self, m);
+    }
+  else if (g_str_equal (kind, "probe-reply") && !self->is_caller)
+    _hz_call_webrtc_probe_answered (self, json_object_get_int_member_with_default (message, "t", 0));
   else if (g_str_equal (kind, "candidate") && self->pipeline != NULL)
     {
       const char *candidate = json_object_get_string_member_with_default (message, "candidate", NULL);

@@ -1,5 +1,6 @@
 /* test-bandwidth-estimator.c: the estimator on made-up feedback: down fast
- * on delay or heavy loss, hold on light loss, up carefully, the ladder. */
+ * on delay or heavy loss, hold on light loss with a queue, slowly up on
+ * light loss without one, up carefully, the ladder. */
 #include "config.h"
 
 #include "hz-bandwidth-estimator.h"
@@ -58,6 +59,57 @@ test_loss (void)
   kbps = feed (bwe, 2 * SEC, 800, 600, 0.30, 0.0);
   g_assert_cmpuint (kbps, <=, 510);
   g_assert_cmpuint (kbps, >=, 50);
+}
+
+static void
+test_random_loss (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 800, 2500);
+  guint kbps, before;
+  gint64 t = SEC;
+
+  /* 3 % loss with the queue growing: hold */
+  kbps = feed (bwe, t, 300, 300, 0.3, 0.0);        /* heavy loss once: down */
+  before = kbps;
+  for (guint i = 0; i < 10; i++)
+    kbps = feed (bwe, t += SEC, kbps, kbps, 0.03, 2.0);
+  g_assert_cmpuint (kbps, ==, before);
+  /* the same loss with the delay flat is the link's own: up, slowly
+   * (a quarter of the clean pace), never stuck where a cut left it */
+  for (guint i = 0; i < 10; i++)
+    {
+      before = kbps;
+      kbps = feed (bwe, t += SEC, kbps, kbps, 0.03, 0.0);
+      g_assert_cmpuint (kbps, >=, before);
+      g_assert_cmpuint (kbps, <=, before * 1.021 + 1);
+    }
+  g_assert_cmpuint (kbps, >, 250);
+  g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_INCREASE);
+}
+
+static void
+test_small_reports (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 300, 2500);
+  /* 3 % loss seen through reports of 20–30 packets: mostly none lost,
+   * now and then three (15 %), as the issue's link gives them */
+  static const double losses[] = { 0, 0, 0.15, 0, 0, 0.05, 0, 0.10, 0, 0, 0, 0.15 };
+  gint64 t = SEC;
+  guint kbps = 300;
+
+  for (guint i = 0; i < G_N_ELEMENTS (losses); i++)
+    {
+      HzBweFeedback f = { t += SEC, kbps, kbps, losses[i], 0.0, 20 };
+      kbps = hz_bandwidth_estimator_update (bwe, &f);
+      g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), !=, HZ_BWE_DECREASE);
+    }
+  g_assert_cmpuint (kbps, >=, 300);
+  /* a big report with heavy loss still counts at once */
+  {
+    HzBweFeedback f = { t += SEC, kbps, kbps * 0.7, 0.30, 0.0, 200 };
+    hz_bandwidth_estimator_update (bwe, &f);
+    g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_DECREASE);
+  }
 }
 
 static void
@@ -129,6 +181,47 @@ test_audio_only_and_back (void)
   g_assert_cmpuint (hz_bandwidth_estimator_get_target_kbps (bwe), <=, 2500);
 }
 
+static void
+test_short_window (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 300, 2500);
+  gint64 t = SEC;
+  guint kbps = 300;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      HzBweFeedback f = { t += SEC, 300, 300, 0.0, 0.0, 30 };
+      kbps = hz_bandwidth_estimator_update (bwe, &f);
+    }
+  /* a queue, seen in a report whose short window caught a frame gap: down,
+   * but from what has been arriving, not to 85 % of 90 kbit/s */
+  {
+    HzBweFeedback f = { t += SEC, 300, 90, 0.0, 10.0, 10 };
+    kbps = hz_bandwidth_estimator_update (bwe, &f);
+  }
+  g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_DECREASE);
+  g_assert_cmpuint (kbps, >=, 150);
+  g_assert_cmpuint (kbps, <, 300);
+}
+
+static void
+test_audio_only_sends_audio (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 300, 2500);
+  gint64 t = SEC;
+
+  /* down to audio only */
+  feed (bwe, t, 300, 60, 0.0, 20.0);
+  while (hz_bandwidth_estimator_get_target_kbps (bwe) > 55)
+    feed (bwe, t += SEC, 300, 40, 0.0, 20.0);
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 0);
+  /* the link is fine again, but all that goes out is audio (35 kbit/s):
+   * video still comes back */
+  for (guint i = 0; i < 30; i++)
+    feed (bwe, t += SEC, 35, 35, 0.0, 0.0);
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, >=, 180);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -136,8 +229,12 @@ main (int argc, char **argv)
   g_test_add_func ("/call/bwe/down-fast-on-delay", test_down_fast_on_delay);
   g_test_add_func ("/call/bwe/app-limited", test_app_limited);
   g_test_add_func ("/call/bwe/loss", test_loss);
+  g_test_add_func ("/call/bwe/random-loss", test_random_loss);
+  g_test_add_func ("/call/bwe/small-reports", test_small_reports);
   g_test_add_func ("/call/bwe/up-carefully", test_up_carefully);
   g_test_add_func ("/call/bwe/ladder-hysteresis", test_ladder_hysteresis);
   g_test_add_func ("/call/bwe/audio-only-and-back", test_audio_only_and_back);
+  g_test_add_func ("/call/bwe/audio-only-sends-audio", test_audio_only_sends_audio);
+  g_test_add_func ("/call/bwe/short-window", test_short_window);
   return g_test_run ();
 }
