@@ -656,23 +656,12 @@ test_codec_other_side_vp8 (Fixture       *f,
   run_codec_call (f, "vp8", "h264,vp8", "VP8");
 }
 
-/* See test-call.c: a GStreamer 1.22.0 rtpsession race, not ours. */
-static gboolean
-fatal_log_cb (const char     *log_domain,
-              GLogLevelFlags  log_level,
-              const char     *message,
-              gpointer        user_data)
-{
-  return !(g_strcmp0 (log_domain, "GLib") == 0 && message &&
-           strstr (message, "g_hash_table_foreach: assertion 'version == hash_table->version' failed"));
-}
-
 int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
-  g_test_log_set_fatal_handler (fatal_log_cb, NULL);
+  hz_test_tolerate_gstreamer_criticals ();
   hz_call_prewarm ();
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
