@@ -7,6 +7,7 @@
  *   GET  consults/ID/events                (its audit trail)
  *   GET  consults/ID/bundle                (the FHIR case bundle; ETag)
  *   POST consults/ID/attachments           (raw body; photo, PDF, DICOM)
+ *   GET  consults/ID/attachments           (the list: names, types, sizes)
  *   GET  consults/ID/attachments/SHA256
  * A consult the user is no party to is "not found", so its existence is
  * not revealed; one they may see but not move is "forbidden". */
@@ -338,10 +339,41 @@ apply_details (HzHubRequest    *req,
       return TRUE;
     case HZ_CONSULT_ACTION_ASSIGN:
       {
-        const char *specialist;
+        const char *specialist, *department;
         g_autoptr(HzHubUser) s = NULL;
-        if (!hz_hub_get_string (req, body, "specialist", TRUE, 64, &specialist))
+        if (!hz_hub_get_string (req, body, "specialist", FALSE, 64, &specialist) ||
+            !hz_hub_get_string (req, body, "department", FALSE, 64, &department))
           return FALSE;
+        if ((specialist == NULL) == (department == NULL))
+          {
+            hz_hub_reply_error (req->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid",
+                                "“assign” needs a specialist or a department");
+            return FALSE;
+          }
+        if (department)
+          {
+            /* To a department: anyone on duty there may take it, so only
+             * while no one has accepted it yet. */
+            g_autofree char *institution = hz_hub_store_department_institution (req->server->store, department);
+            if (institution == NULL)
+              {
+                hz_hub_reply_error (req->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", "no department “%s”", department);
+                return FALSE;
+              }
+            if (c->responder_id)
+              {
+                hz_hub_reply_error (req->msg, SOUP_STATUS_CONFLICT, "illegal_transition",
+                                    "an accepted consult is reassigned to a named specialist");
+                return FALSE;
+              }
+            g_clear_pointer (&c->target_specialist, g_free);
+            g_free (c->target_department);
+            c->target_department = g_strdup (department);
+            g_free (c->target_institution);
+            c->target_institution = g_steal_pointer (&institution);
+            json_object_set_string_member (extra, "department", department);
+            return TRUE;
+          }
         s = hz_hub_store_get_user (req->server->store, specialist, NULL, NULL);
         if (s == NULL || s->role != HZ_ROLE_SPECIALIST)
           {
@@ -398,7 +430,7 @@ act (HzHubRequest *req,
      const char   *id,
      const char   *action_name)
 {
-  static const char * const allowed[] = { "reason", "specialist", "note", "opinion", "signature", NULL };
+  static const char * const allowed[] = { "reason", "specialist", "department", "note", "opinion", "signature", NULL };
   HzHubServer *self = req->server;
   g_autoptr(HzHubConsult) c = NULL;
   g_autoptr(JsonObject) body = NULL;
@@ -588,6 +620,26 @@ add_attachment (HzHubRequest *req,
   hz_hub_reply_text (req->msg, SOUP_STATUS_CREATED, reply);
 }
 
+/* The list is not patient data beyond what the consult shows (names,
+ * types, sizes): reading it is not logged as a record read; fetching a
+ * file is. */
+static void
+list_attachments (HzHubRequest *req,
+                  const char   *id)
+{
+  g_autoptr(HzHubConsult) c = load_visible (req, id);
+  g_autoptr(JsonObject) o = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  if (c == NULL)
+    return;
+  o = json_object_new ();
+  json_object_set_member (o, "attachments", hz_hub_store_list_attachments (req->server->store, id));
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (root, o);
+  hz_hub_reply_json (req->msg, SOUP_STATUS_OK, root);
+}
+
 static void
 get_attachment (HzHubRequest *req,
                 const char   *id,
@@ -644,6 +696,8 @@ hz_hub_api_consults (HzHubRequest *req)
     get_bundle (req, p[1]);
   else if (is (req, "POST", 3) && g_str_equal (p[2], "attachments"))
     add_attachment (req, p[1]);
+  else if (is (req, "GET", 3) && g_str_equal (p[2], "attachments"))
+    list_attachments (req, p[1]);
   else if (is (req, "GET", 4) && g_str_equal (p[2], "attachments"))
     get_attachment (req, p[1], p[3]);
   else if (req->n_parts == 3 && g_str_equal (p[2], "addenda"))

@@ -888,6 +888,46 @@ hz_hub_store_get_attachment (HzHubStore *self,
   return data;
 }
 
+/* What a consult carries, without the bytes: [{sha256, filename,
+ * content_type, size, added_by, added}], oldest first. */
+JsonNode *
+hz_hub_store_list_attachments (HzHubStore *self,
+                               const char *consult_id)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT sha256, filename, content_type, size, added_by, created_us"
+                                      " FROM attachments WHERE consult_id = ? ORDER BY created_us, sha256",
+                                NULL, consult_id);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_array (b);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(GDateTime) added = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 5) / G_USEC_PER_SEC);
+      g_autofree char *added_text = added ? g_date_time_format_iso8601 (added) : NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "sha256");
+      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 0));
+      json_builder_set_member_name (b, "filename");
+      if (sqlite3_column_type (stmt, 1) == SQLITE_NULL)
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 1));
+      json_builder_set_member_name (b, "content_type");
+      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 2));
+      json_builder_set_member_name (b, "size");
+      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 3));
+      json_builder_set_member_name (b, "added_by");
+      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 4));
+      json_builder_set_member_name (b, "added");
+      json_builder_add_string_value (b, added_text ? added_text : "");
+      json_builder_end_object (b);
+    }
+  release (stmt);
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}
+
 gboolean
 hz_hub_store_idempotent_get (HzHubStore *self,
                              const char *user_id,

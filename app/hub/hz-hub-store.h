@@ -135,6 +135,8 @@ GBytes       *hz_hub_store_get_attachment  (HzHubStore       *self,
                                             const char       *consult_id,
                                             const char       *sha256,
                                             char            **content_type);
+JsonNode     *hz_hub_store_list_attachments (HzHubStore      *self,
+                                            const char       *consult_id);
 
 gboolean      hz_hub_store_idempotent_get  (HzHubStore       *self,
                                             const char       *user_id,

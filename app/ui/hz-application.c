@@ -16,6 +16,7 @@ struct _HzApplication
   char           *demo_user;
   char           *demo_password;
   char           *patient_folder;
+  HzRinger       *ringer;
 };
 
 G_DEFINE_FINAL_TYPE (HzApplication, hz_application, ADW_TYPE_APPLICATION)
@@ -147,6 +148,7 @@ hz_application_finalize (GObject *object)
   g_free (self->demo_user);
   g_free (self->demo_password);
   g_free (self->patient_folder);
+  g_clear_object (&self->ringer);
   G_OBJECT_CLASS (hz_application_parent_class)->finalize (object);
 }
 
@@ -179,6 +181,19 @@ hz_application_init (HzApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+HzRinger *
+hz_application_get_ringer (HzApplication *self)
+{
+  g_return_val_if_fail (HZ_IS_APPLICATION (self), NULL);
+
+  if (self->ringer == NULL)
+    {
+      g_autoptr(GSettings) settings = g_settings_new ("cn.huizhen.Huizhen");
+      self->ringer = hz_ringer_new (settings);
+    }
+  return self->ringer;
 }
 
 /* A profile is a second doctor on this machine: its own instance, not a

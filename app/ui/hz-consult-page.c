@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "hz-consult-attachments.h"
 #include "hz-consult-page.h"
 #include "hz-consult-row.h"
 #include "hz-consult-workflow.h"
@@ -26,6 +28,7 @@ struct _HzConsultPage
   GtkWidget       *workspace_button;
   GtkWidget       *close_button;
   GtkWidget       *cancel_button;
+  GtkWidget       *reassign_button;
   AdwActionRow    *patient_row;
   AdwActionRow    *consent_row;
   AdwActionRow    *reason_row;
@@ -33,6 +36,7 @@ struct _HzConsultPage
   AdwActionRow    *route_row;
   AdwActionRow    *mode_row;
   AdwActionRow    *bundle_row;
+  HzConsultAttachments *attachments;
   GtkListBox      *history_list;
 
   HzHubClient     *client;
@@ -123,6 +127,7 @@ update_actions (HzConsultPage *self)
     { self->end_button, "consult.end-call", allows (self, HZ_CONSULT_ACTION_END_SESSION) },
     { self->close_button, "consult.close", allows (self, HZ_CONSULT_ACTION_CLOSE) },
     { self->cancel_button, "consult.cancel", allows (self, HZ_CONSULT_ACTION_CANCEL) },
+    { self->reassign_button, "consult.reassign", allows (self, HZ_CONSULT_ACTION_ASSIGN) },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
@@ -211,7 +216,10 @@ fill (HzConsultPage *self)
     const char *requester = hz_directory_name (directory, "users", str (self->consult, "requester"));
     const char *institution = hz_directory_name (directory, "institutions", str (self->consult, "requester_institution"));
     const char *department = hz_directory_name (directory, "departments", str (self->consult, "target_department"));
-    const char *responder = hz_directory_name (directory, "users", str (self->consult, "responder"));
+    /* who answers, or else who it is addressed to by name */
+    const char *responder = hz_directory_name (directory, "users", str (self->consult, "responder")
+                                                                   ? str (self->consult, "responder")
+                                                                   : str (self->consult, "target_specialist"));
 
     route = g_strdup_printf ("%s, %s → %s%s%s", requester ? requester : "", institution ? institution : "",
                              department ? department : "", responder ? " · " : "", responder ? responder : "");
@@ -250,6 +258,8 @@ events_cb (GObject      *source,
 
       if (g_strcmp0 (kind, "consult.created") == 0)
         what = _("Request sent");
+      else if (g_strcmp0 (kind, "consult.state_changed") == 0 && g_strcmp0 (str (payload, "action"), "assign") == 0)
+        what = _("Reassigned");
       else if (g_strcmp0 (kind, "consult.state_changed") == 0)
         what = hz_state_label (str (payload, "to"));
       else if (g_strcmp0 (kind, "record.read") == 0)
@@ -312,6 +322,7 @@ consult_cb (GObject      *source,
   g_clear_pointer (&self->consult, json_object_unref);
   self->consult = g_steal_pointer (&consult);
   fill (self);
+  hz_consult_attachments_load (self->attachments, self->consult_id);
   if (json_object_get_boolean_member_with_default (self->consult, "has_bundle", FALSE))
     {
       self->loading++;
@@ -344,7 +355,14 @@ hz_consult_page_show (HzConsultPage *self,
   g_clear_pointer (&self->consult, json_object_unref);
   show_error (self, NULL);
   update_actions (self);
+  hz_consult_attachments_load (self->attachments, NULL);
   hz_consult_page_reload (self);
+}
+
+GtkWidget *
+hz_consult_page_get_attachments (HzConsultPage *self)
+{
+  return GTK_WIDGET (self->attachments);
 }
 
 JsonObject *
@@ -382,6 +400,7 @@ hz_consult_page_set_client (HzConsultPage *self,
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_set_object (&self->client, client);
   g_set_object (&self->profile, profile);
+  hz_consult_attachments_set_client (self->attachments, client);
   g_signal_connect_swapped (client, "consult-changed", G_CALLBACK (consult_changed_cb), self);
 }
 
@@ -418,6 +437,16 @@ action_cb (GObject      *source,
   show_error (self, error && consult == NULL ? error->message : NULL);
 }
 
+static void
+act_with_body (HzConsultPage *self,
+               const char    *action,
+               JsonObject    *body)
+{
+  self->loading++;
+  hz_hub_client_consult_action_async (self->client, self->consult_id, action, body, self->cancellable,
+                                      action_cb, g_object_ref (self));
+}
+
 void
 hz_consult_page_act (HzConsultPage *self,
                      const char    *action,
@@ -427,9 +456,150 @@ hz_consult_page_act (HzConsultPage *self,
 
   if (reason && *reason)
     json_object_set_string_member (body, "reason", reason);
-  self->loading++;
-  hz_hub_client_consult_action_async (self->client, self->consult_id, action, body, self->cancellable,
-                                      action_cb, g_object_ref (self));
+  act_with_body (self, action, body);
+}
+
+/* Reassigning (coordinators): to a department, whoever is on duty there,
+ * or to a named specialist from the directory, with an optional reason
+ * the doctors see in the history. @key is "department:ID" or
+ * "specialist:ID". */
+void
+hz_consult_page_reassign (HzConsultPage *self,
+                          const char    *key,
+                          const char    *reason)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  if (g_str_has_prefix (key, "department:"))
+    json_object_set_string_member (body, "department", key + strlen ("department:"));
+  else if (g_str_has_prefix (key, "specialist:"))
+    json_object_set_string_member (body, "specialist", key + strlen ("specialist:"));
+  else
+    return;
+  if (reason && *reason)
+    json_object_set_string_member (body, "reason", reason);
+  act_with_body (self, "assign", body);
+}
+
+static void
+reassign_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      gpointer          user_data)
+{
+  HzConsultPage *self = user_data;
+  GtkDropDown *targets = g_object_get_data (G_OBJECT (dialog), "hz-targets");
+  GtkEditable *reason = g_object_get_data (G_OBJECT (dialog), "hz-reason");
+  GPtrArray *keys = g_object_get_data (G_OBJECT (dialog), "hz-keys");
+  guint selected = gtk_drop_down_get_selected (targets);
+
+  if (g_strcmp0 (response, "reassign") == 0 && selected < keys->len)
+    hz_consult_page_reassign (self, g_ptr_array_index (keys, selected), gtk_editable_get_text (reason));
+}
+
+/* The choices, in the user's language: departments first ("any doctor on
+ * duty"), then the specialists by name and title; the one the consult
+ * goes to now is left out. */
+static GtkStringList *
+reassign_choices (HzConsultPage *self,
+                  JsonObject    *directory,
+                  GPtrArray     *keys)
+{
+  gboolean chinese = g_str_has_prefix (g_get_language_names ()[0], "zh");
+  JsonArray *departments = json_object_has_member (directory, "departments")
+                           ? json_object_get_array_member (directory, "departments") : NULL;
+  JsonArray *users = json_object_has_member (directory, "users")
+                     ? json_object_get_array_member (directory, "users") : NULL;
+  const char *now_specialist = str (self->consult, "target_specialist");
+  const char *now_department = str (self->consult, "target_department");
+  gboolean accepted = str (self->consult, "responder") != NULL;
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  /* The hub re-addresses an accepted consult only to a named specialist. */
+  for (guint i = 0; !accepted && departments && i < json_array_get_length (departments); i++)
+    {
+      JsonObject *d = json_array_get_object_element (departments, i);
+      const char *id = str (d, "id");
+      const char *name = str (d, chinese ? "name" : "name_en") ? str (d, chinese ? "name" : "name_en") : str (d, "name");
+      g_autofree char *label = NULL;
+
+      if (id == NULL || (now_specialist == NULL && g_strcmp0 (id, now_department) == 0))
+        continue;
+      /* TRANSLATORS: a department as the new target of a request */
+      label = g_strdup_printf (_("%s (any doctor on duty)"), name ? name : id);
+      g_ptr_array_add (keys, g_strconcat ("department:", id, NULL));
+      gtk_string_list_append (list, label);
+    }
+  for (guint i = 0; users && i < json_array_get_length (users); i++)
+    {
+      JsonObject *u = json_array_get_object_element (users, i);
+      const char *id = str (u, "id");
+      g_autofree char *label = NULL;
+
+      if (id == NULL || g_strcmp0 (str (u, "role"), "specialist") != 0 || g_strcmp0 (id, now_specialist) == 0)
+        continue;
+      label = g_strdup_printf ("%s · %s", str (u, "display_name") ? str (u, "display_name") : id,
+                               str (u, "title") ? str (u, "title") : "");
+      g_ptr_array_add (keys, g_strconcat ("specialist:", id, NULL));
+      gtk_string_list_append (list, label);
+    }
+  return list;
+}
+
+static void
+open_reassign_dialog (HzConsultPage *self,
+                      JsonObject    *directory)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_WINDOW);
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GtkStringList) choices = reassign_choices (self, directory, keys);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Reassign This Request"),
+                                              _("Choose the department or the specialist who should answer it. "
+                                                "Both doctors see the reason in the history."));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *targets = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (choices)), NULL);
+  GtkWidget *reason = gtk_entry_new ();
+
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (targets), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (targets), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reassign to"), -1);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason (optional)"));
+  gtk_entry_set_activates_default (GTK_ENTRY (reason), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (reason), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason"), -1);
+  gtk_box_append (GTK_BOX (box), targets);
+  gtk_box_append (GTK_BOX (box), reason);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Back"), "reassign", _("_Reassign"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reassign", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "reassign", keys->len > 0);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "reassign");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "hz-targets", targets);
+  g_object_set_data (G_OBJECT (dialog), "hz-reason", reason);
+  g_object_set_data_full (G_OBJECT (dialog), "hz-keys", keys, (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reassign_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+reassign_directory_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(HzConsultPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) directory = hz_hub_client_get_finish (HZ_HUB_CLIENT (source), result, &error);
+
+  self->loading--;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Offline: the directory this profile saw last. */
+  if (directory == NULL && self->profile)
+    directory = hz_profile_load_json (self->profile, "directory.json");
+  if (directory == NULL)
+    {
+      show_error (self, _("The directory of departments and doctors is not available. Try again when the hub is back."));
+      return;
+    }
+  open_reassign_dialog (self, directory);
 }
 
 static void
@@ -509,6 +679,11 @@ move_action (GtkWidget  *widget,
     hz_consult_page_act (self, "end_session", NULL);
   else if (g_str_equal (action_name, "consult.close"))
     hz_consult_page_act (self, "close", NULL);
+  else if (g_str_equal (action_name, "consult.reassign"))
+    {
+      self->loading++;
+      hz_hub_client_directory_async (self->client, self->cancellable, reassign_directory_cb, g_object_ref (self));
+    }
 }
 
 static void
@@ -541,9 +716,10 @@ hz_consult_page_class_init (HzConsultPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   static const char *moves[] = { "consult.accept", "consult.decline", "consult.request-info",
                                  "consult.provide-info", "consult.cancel", "consult.start-call",
-                                 "consult.end-call", "consult.close" };
+                                 "consult.end-call", "consult.close", "consult.reassign" };
 
   G_OBJECT_CLASS (klass)->dispose = hz_consult_page_dispose;
+  g_type_ensure (HZ_TYPE_CONSULT_ATTACHMENTS);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/huizhen/Huizhen/hz-consult-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HzConsultPage, title);
@@ -559,6 +735,7 @@ hz_consult_page_class_init (HzConsultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HzConsultPage, workspace_button);
   gtk_widget_class_bind_template_child (widget_class, HzConsultPage, close_button);
   gtk_widget_class_bind_template_child (widget_class, HzConsultPage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, HzConsultPage, reassign_button);
   gtk_widget_class_bind_template_child (widget_class, HzConsultPage, patient_row);
   gtk_widget_class_bind_template_child (widget_class, HzConsultPage, consent_row);
   gtk_widget_class_bind_template_child (widget_class, HzConsultPage, reason_row);
@@ -567,6 +744,7 @@ hz_consult_page_class_init (HzConsultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HzConsultPage, mode_row);
   gtk_widget_class_bind_template_child (widget_class, HzConsultPage, bundle_row);
   gtk_widget_class_bind_template_child (widget_class, HzConsultPage, history_list);
+  gtk_widget_class_bind_template_child (widget_class, HzConsultPage, attachments);
   for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
     gtk_widget_class_install_action (widget_class, moves[i], NULL, move_action);
 }

@@ -21,11 +21,16 @@ void        hz_consult_page_show       (HzConsultPage *self,
 void        hz_consult_page_reload     (HzConsultPage *self);
 /* The consult as the hub last gave it; NULL while loading. */
 JsonObject *hz_consult_page_get_consult (HzConsultPage *self);
+GtkWidget  *hz_consult_page_get_attachments (HzConsultPage *self);
 /* For tests. */
 const char *hz_consult_page_get_state  (HzConsultPage *self);
 gboolean    hz_consult_page_is_loading (HzConsultPage *self);
 void        hz_consult_page_act        (HzConsultPage *self,
                                         const char    *action,
+                                        const char    *reason);
+/* @key: "department:ID" or "specialist:ID" (coordinators). */
+void        hz_consult_page_reassign   (HzConsultPage *self,
+                                        const char    *key,
                                         const char    *reason);
 
 G_END_DECLS

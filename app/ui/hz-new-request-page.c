@@ -49,6 +49,7 @@ struct _HzNewRequestPage
   GPtrArray      *targets;        /* "department:ID" / "specialist:ID", as target_list */
   GPtrArray      *attachments;    /* paths */
   gboolean        busy;
+  gboolean        checking;       /* a send was refused: re-check as fields change */
   guint           uploads;
   char           *created_id;
 };
@@ -405,6 +406,7 @@ hz_new_request_page_save_draft (HzNewRequestPage *self)
 static void
 clear_form (HzNewRequestPage *self)
 {
+  self->checking = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->patient_id_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->patient_name_row), "");
   adw_combo_row_set_selected (self->sex_row, 2);
@@ -644,6 +646,19 @@ validate (HzNewRequestPage *self)
   return NULL;
 }
 
+/* After a refused send the message follows the form: fixing what it
+ * names moves it on to the next problem, or takes it away. */
+static void
+field_changed_cb (HzNewRequestPage *self)
+{
+  g_autofree char *problem = NULL;
+
+  if (!self->checking)
+    return;
+  problem = validate (self);
+  show_problem (self, problem);
+}
+
 static void upload_next (HzNewRequestPage *self);
 
 static void
@@ -744,6 +759,8 @@ hz_new_request_page_submit (HzNewRequestPage *self)
       json_object_unref (patient);
       json_object_unref (consent);
       json_object_unref (target);
+      if (problem)
+        self->checking = TRUE;
       show_problem (self, problem);
       return;
     }
@@ -867,4 +884,10 @@ hz_new_request_page_init (HzNewRequestPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   adw_combo_row_set_selected (self->sex_row, 2);
   update_attachments (self);
+  g_signal_connect_swapped (self->patient_id_row, "changed", G_CALLBACK (field_changed_cb), self);
+  g_signal_connect_swapped (self->patient_name_row, "changed", G_CALLBACK (field_changed_cb), self);
+  g_signal_connect_swapped (self->consent_switch, "notify::active", G_CALLBACK (field_changed_cb), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->reason_view), "changed",
+                            G_CALLBACK (field_changed_cb), self);
+  g_signal_connect_swapped (self->target_row, "notify::selected", G_CALLBACK (field_changed_cb), self);
 }

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hz-application.h"
 #include "hz-consult-row.h"
 #include "hz-queue-page.h"
 
@@ -107,6 +108,13 @@ update_empty (HzQueuePage *self)
   gtk_stack_set_visible_child_name (self->content_stack, visible ? "list" : "empty");
 }
 
+/* Urgent and emergency requests ring; routine ones wait in the list. */
+static gboolean
+is_urgent (const char *urgency)
+{
+  return g_strcmp0 (urgency, "urgent") == 0 || g_strcmp0 (urgency, "emergency") == 0;
+}
+
 static void
 ring (HzQueuePage *self,
       JsonObject  *consult)
@@ -117,20 +125,21 @@ ring (HzQueuePage *self,
   JsonObject *patient = json_object_has_member (consult, "patient")
                         ? json_object_get_object_member (consult, "patient") : NULL;
   const char *id = json_object_get_string_member_with_default (consult, "id", "");
+  gboolean emergency;
 
   body = g_strdup_printf (_("%s: %s"),
                           patient ? json_object_get_string_member_with_default (patient, "name", "") : "",
                           json_object_get_string_member_with_default (consult, "reason", ""));
-  notification = g_notification_new (_("Emergency consult request"));
+  emergency = g_strcmp0 (json_object_get_string_member_with_default (consult, "urgency", ""), "emergency") == 0;
+  notification = g_notification_new (emergency ? _("Emergency consult request") : _("Urgent consult request"));
   g_notification_set_body (notification, body);
-  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
+  g_notification_set_priority (notification, emergency ? G_NOTIFICATION_PRIORITY_URGENT : G_NOTIFICATION_PRIORITY_HIGH);
   g_notification_set_default_action_and_target (notification, "app.activate", NULL);
   if (app)
     g_application_send_notification (app, id, notification);
-  /* A bell through the display: the call engine's ringtone comes with
-   * the call itself. */
-  if (self->settings == NULL || g_settings_get_boolean (self->settings, "notification-sound"))
-    gtk_widget_error_bell (GTK_WIDGET (self));
+  /* The chime (it heeds "notification-sound" itself). */
+  if (HZ_IS_APPLICATION (app))
+    hz_ringer_chime (hz_application_get_ringer (HZ_APPLICATION (app)));
 }
 
 static void
@@ -160,7 +169,7 @@ show_consults (HzQueuePage *self,
         {
           g_hash_table_add (self->known, g_strdup (id));
           if (self->first_load_done && !g_str_equal (role (self), "requester") &&
-              g_strcmp0 (json_object_get_string_member_with_default (consult, "urgency", ""), "emergency") == 0 &&
+              is_urgent (json_object_get_string_member_with_default (consult, "urgency", "")) &&
               g_strcmp0 (json_object_get_string_member_with_default (consult, "state", ""), "requested") == 0)
             ring (self, consult);
         }

@@ -33,6 +33,8 @@ struct _HzWindow
   GCancellable         *cancellable;
   guint                 offline_source;
   gboolean              offline_due;     /* the grace period is over */
+  GtkWindow            *ring_dialog;     /* weak: the incoming call being rung */
+  char                 *ring_call_id;    /* its "call" id */
 };
 
 G_DEFINE_FINAL_TYPE (HzWindow, hz_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -252,10 +254,38 @@ answer_consult_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   ringing_free (r);
 }
 
+static HzRinger *
+ringer (void)
+{
+  GApplication *app = g_application_get_default ();
+
+  return HZ_IS_APPLICATION (app) ? hz_application_get_ringer (HZ_APPLICATION (app)) : NULL;
+}
+
+/* The ringing ends: answered, declined, or the caller gave up. */
+static void
+stop_ringing (HzWindow *self)
+{
+  if (self->ring_dialog)
+    g_object_remove_weak_pointer (G_OBJECT (self->ring_dialog), (gpointer *) &self->ring_dialog);
+  self->ring_dialog = NULL;
+  g_clear_pointer (&self->ring_call_id, g_free);
+  if (ringer ())
+    hz_ringer_stop (ringer ());
+}
+
 static void
 ring_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
 {
   Ringing *r = user_data;
+
+  if (r->window->ring_dialog == GTK_WINDOW (dialog))
+    stop_ringing (r->window);
+  if (g_str_equal (response, "missed"))
+    {
+      ringing_free (r);
+      return;
+    }
 
   if (g_str_equal (response, "answer") && r->window->client)
     {
@@ -272,6 +302,15 @@ ring_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_
   ringing_free (r);
 }
 
+/* However the dialog goes (also with its parent), the ringing stops. */
+static void
+ring_dialog_destroyed_cb (HzWindow  *self,
+                          GtkWidget *dialog)
+{
+  if (self->ring_dialog == GTK_WINDOW (dialog))
+    stop_ringing (self);
+}
+
 /* The other doctor calls: ring, and let the user answer or decline. */
 static void
 call_message_cb (HzWindow   *self,
@@ -284,7 +323,20 @@ call_message_cb (HzWindow   *self,
   GtkWidget *dialog;
 
   if (!hz_call_is_invite (message))
-    return;
+    {
+      /* The caller hung up before anyone answered: stop ringing. */
+      if (self->ring_dialog && g_strcmp0 (json_object_get_string_member_with_default (message, "kind", ""), "hangup") == 0 &&
+          g_strcmp0 (json_object_get_string_member_with_default (message, "call", ""), self->ring_call_id) == 0)
+        {
+          GtkWindow *ringing = self->ring_dialog;
+          adw_message_dialog_response (ADW_MESSAGE_DIALOG (ringing), "missed");
+          gtk_window_destroy (ringing);
+          hz_window_toast (self, _("Missed call: the other doctor hung up."));
+        }
+      return;
+    }
+  if (self->ring_dialog)
+    return;  /* one call rings at a time; the caller's own timeout ends the other */
   window = find_workspace (self, consult_id);
   if (window && hz_workspace_window_has_call (window))
     return;  /* that call handles its own messages */
@@ -292,7 +344,8 @@ call_message_cb (HzWindow   *self,
   g_notification_set_body (notification, consult_id);
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
   g_application_send_notification (g_application_get_default (), "incoming-call", notification);
-  gtk_widget_error_bell (GTK_WIDGET (self));
+  if (ringer ())
+    hz_ringer_ring (ringer ());
 
   r = g_new0 (Ringing, 1);
   r->window = g_object_ref (self);
@@ -307,7 +360,18 @@ call_message_cb (HzWindow   *self,
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "answer", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "decline", ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect (dialog, "response", G_CALLBACK (ring_response_cb), r);
+  self->ring_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->ring_dialog);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (ring_dialog_destroyed_cb), self, G_CONNECT_SWAPPED);
+  self->ring_call_id = g_strdup (json_object_get_string_member (message, "call"));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The dialog of the call ringing now, or NULL: for tests. */
+GtkWindow *
+hz_window_get_ringing_dialog (HzWindow *self)
+{
+  return self->ring_dialog;
 }
 
 static void
@@ -487,6 +551,14 @@ sign_out_action (GtkWidget  *widget,
 }
 
 static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  hz_window_toast (HZ_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
 toast_queued_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -543,6 +615,8 @@ hz_window_dispose (GObject *object)
   if (self->signaling)
     g_signal_handlers_disconnect_by_data (self->signaling, self);
   g_clear_object (&self->signaling);
+  if (self->ring_dialog)
+    stop_ringing (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), HZ_TYPE_WINDOW);
   g_clear_object (&self->client);
   G_OBJECT_CLASS (hz_window_parent_class)->dispose (object);
@@ -594,6 +668,7 @@ hz_window_class_init (HzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.open-workspace", NULL, workspace_action);
   gtk_widget_class_install_action (widget_class, "win.toast-queued", NULL, toast_queued_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
 }
 

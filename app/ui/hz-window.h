@@ -29,5 +29,6 @@ void         hz_window_toast          (HzWindow      *self,
 void         hz_window_open_consult   (HzWindow      *self,
                                        const char    *consult_id);
 void         hz_window_show_queue     (HzWindow      *self);
+GtkWindow   *hz_window_get_ringing_dialog (HzWindow  *self);
 
 G_END_DECLS

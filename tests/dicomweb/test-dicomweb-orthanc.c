@@ -200,6 +200,78 @@ test_qido_studies (void)
   g_assert_cmpuint (studies->len, ==, 0);
 }
 
+static GPtrArray *
+find_studies (HzDicomwebClient  *client,
+              const char        *patient_id,
+              const char        *patient_name,
+              const char        *study_date,
+              GError           **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  hz_dicomweb_client_find_studies_async (client, patient_id, patient_name, study_date, NULL, result_cb, &result);
+  return hz_dicomweb_client_search_studies_finish (client, wait_result (&result), error);
+}
+
+/* Picking a study for a request: by a Chinese or pinyin part of the
+ * name, by date, by ID, with the counts a person chooses by. */
+static void
+test_qido_find_studies (void)
+{
+  g_autoptr(HzDicomwebClient) client = NULL;
+  g_autoptr(GPtrArray) studies = NULL;
+  g_autoptr(GError) error = NULL;
+  HzDicomwebStudy *study;
+
+  REQUIRE_ORTHANC ();
+  client = new_client ();
+  studies = find_studies (client, NULL, "建国", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (studies->len, ==, 1);
+  study = g_ptr_array_index (studies, 0);
+  g_assert_cmpstr (study->study_instance_uid, ==, CT_STUDY);
+  g_assert_cmpstr (study->patient_name.ideographic, ==, "王^建国");
+  g_assert_cmpint (study->n_instances, ==, CT_SLICES);
+  g_assert_true (g_strv_contains ((const char * const *) study->modalities, "CT"));
+  g_assert_nonnull (study->study_date);
+  g_clear_pointer (&studies, g_ptr_array_unref);
+
+  studies = find_studies (client, NULL, "wang jianguo", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (studies->len, ==, 1);
+  g_clear_pointer (&studies, g_ptr_array_unref);
+  studies = find_studies (client, NULL, "王建国", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (studies->len, ==, 1);
+  g_clear_pointer (&studies, g_ptr_array_unref);
+  studies = find_studies (client, NULL, "张", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (studies->len, ==, 1);
+  g_assert_cmpstr (((HzDicomwebStudy *) g_ptr_array_index (studies, 0))->patient_name.ideographic, ==, "张^小明");
+  g_clear_pointer (&studies, g_ptr_array_unref);
+
+  /* its date finds it, a range around it too, another day does not */
+  studies = find_studies (client, CT_PATIENT, "", "", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (studies->len, ==, 1);
+  {
+    g_autofree char *date = g_strdup (((HzDicomwebStudy *) g_ptr_array_index (studies, 0))->study_date);
+    g_autofree char *range = g_strdup_printf ("19000101-%s", date);
+    g_clear_pointer (&studies, g_ptr_array_unref);
+    studies = find_studies (client, NULL, NULL, date, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (studies->len, >=, 1);
+    g_clear_pointer (&studies, g_ptr_array_unref);
+    studies = find_studies (client, CT_PATIENT, NULL, range, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (studies->len, ==, 1);
+    g_clear_pointer (&studies, g_ptr_array_unref);
+    studies = find_studies (client, CT_PATIENT, NULL, "18000101", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (studies->len, ==, 0);
+  }
+}
+
 static void
 test_qido_series_instances (void)
 {
@@ -646,6 +718,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/dicomweb/orthanc/qido-studies", test_qido_studies);
+  g_test_add_func ("/dicomweb/orthanc/qido-find-studies", test_qido_find_studies);
   g_test_add_func ("/dicomweb/orthanc/qido-series-instances", test_qido_series_instances);
   g_test_add_func ("/dicomweb/orthanc/fetch-series", test_fetch_series);
   g_test_add_func ("/dicomweb/orthanc/retrieve-one-request", test_retrieve_study_one_request);

@@ -162,8 +162,15 @@ test_workflow (void)
 
   g_assert_cmpuint (act (hub, sun, id, "accept", NULL, NULL), ==, 404);       /* not his to see */
   g_assert_cmpuint (act (hub, zhou, id, "accept", NULL, NULL), ==, 403);      /* not the requester's move */
+  /* a coordinator re-addresses it: to a department or to a named specialist, not both */
+  g_assert_cmpuint (act (hub, wang, id, "assign", "{}", NULL), ==, 422);
+  g_assert_cmpuint (act (hub, wang, id, "assign", "{\"specialist\":\"dr.chen\",\"department\":\"cardiology\"}", NULL), ==, 422);
+  g_assert_cmpuint (act (hub, wang, id, "assign", "{\"department\":\"nowhere\"}", NULL), ==, 422);
+  g_assert_cmpuint (act (hub, wang, id, "assign", "{\"department\":\"cardiology\",\"reason\":\"on duty\"}", "requested"), ==, 200);
   g_assert_cmpuint (act (hub, wang, id, "assign", "{\"specialist\":\"dr.chen\"}", "requested"), ==, 200);
   g_assert_cmpuint (act (hub, chen, id, "accept", NULL, "accepted"), ==, 200);
+  /* once accepted, only to a named specialist */
+  g_assert_cmpuint (act (hub, wang, id, "assign", "{\"department\":\"cardiology\"}", NULL), ==, 409);
 
   /* signaling between the two doctors only */
   offer = g_strdup_printf ("{\"type\":\"signal\",\"consult\":\"%s\",\"data\":{\"kind\":\"offer\",\"sdp\":\"v=0\"}}", id);
@@ -186,8 +193,8 @@ test_workflow (void)
   events_path = g_strdup_printf ("consults/%s/events", id);
   events = hz_hub_call (hub, wang, "GET", events_path, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
-  /* created, assign, accept, start, end, report, close */
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (events), "events")), ==, 7);
+  /* created, assign (department), assign, accept, start, end, report, close */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (events), "events")), ==, 8);
 }
 
 /* Refusals in-process: nothing half-stored, and the server keeps serving. */

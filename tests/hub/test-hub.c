@@ -281,6 +281,24 @@ test_attachments (void)
   get_path = g_strdup_printf ("%s/%s", path, hz_json_str (reply, "sha256"));
   g_assert_cmpuint (status_of (hub, sun, "GET", get_path, NULL), ==, 404);
   g_assert_cmpuint (status_of (hub, sun, "POST", path, NULL), ==, 404);
+  g_assert_cmpuint (status_of (hub, sun, "GET", path, NULL), ==, 404);
+
+  /* The list: the one accepted file, its type and size, no bytes. */
+  {
+    g_autoptr(JsonNode) list = hz_hub_call (hub, zhou, "GET", path, NULL, &status);
+    JsonArray *items;
+    JsonObject *item;
+
+    g_assert_cmpuint (status, ==, 200);
+    items = json_object_get_array_member (json_node_get_object (list), "attachments");
+    g_assert_cmpuint (json_array_get_length (items), ==, 1);
+    item = json_array_get_object_element (items, 0);
+    g_assert_cmpstr (json_object_get_string_member (item, "sha256"), ==, hz_json_str (reply, "sha256"));
+    g_assert_cmpstr (json_object_get_string_member (item, "content_type"), ==, "image/png");
+    g_assert_cmpint (json_object_get_int_member (item, "size"), ==, sizeof png);
+    g_assert_cmpstr (json_object_get_string_member (item, "added_by"), ==, "dr.zhou");
+    g_assert_false (json_object_has_member (item, "data"));
+  }
 }
 
 static char *

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hz-application.h"
+#include "hz-consult-attachments.h"
 #include "hz-consult-page.h"
 #include "hz-hub-harness.h"
 #include "hz-hub-restart.h"
@@ -115,6 +116,14 @@ timeout_cb (gpointer user_data)
       g_error ("timed out waiting for %s", #cond); \
   } G_STMT_END
 
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
 /* Lets pending layout and drawing happen. */
 static void
 settle (guint ms)
@@ -127,7 +136,7 @@ settle (guint ms)
 }
 
 static void
-screenshot (HzWindow   *window,
+screenshot (gpointer    window,
             const char *name)
 {
   const char *dir = g_getenv ("HZ_SCREENSHOT_DIR");
@@ -326,10 +335,16 @@ test_new_request (void)
   g_assert_cmpstr (hz_new_request_page_get_problem (page), ==,
                    _("Record the patient’s informed consent before sending."));
 
+  /* Recording the consent takes that message away at once: the next
+   * thing missing is named instead, and once the reason is written
+   * nothing is left to say. */
   gtk_switch_set_active (GTK_SWITCH (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE,
                                                                      "consent_switch")), TRUE);
+  g_assert_cmpstr (hz_new_request_page_get_problem (page), ==, _("Write the reason for the consult."));
+  screenshot (zhou, "new-request-revalidated");
   reason = GTK_TEXT_VIEW (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE, "reason_view"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (reason), "劳力性胸痛 3 天，hs-TnI 升高", -1);
+  g_assert_null (hz_new_request_page_get_problem (page));
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE,
                                                                         "question_row")), "是否需要转诊？");
   adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE,
@@ -401,6 +416,55 @@ test_accept_decline (void)
                                                                                       "accept_button"))));
   g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (
     GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), HZ_TYPE_CONSULT_PAGE, "cancel_button")))));
+  /* The photo is listed with its name, type and size, and Download
+   * writes the same bytes (the path behind the file chooser). */
+  {
+    HzConsultAttachments *attachments = HZ_CONSULT_ATTACHMENTS (hz_consult_page_get_attachments (page));
+    g_autofree char *photo = g_build_filename (data_home, "photo.png", NULL);
+    g_autofree char *saved = g_build_filename (data_home, "saved-photo.png", NULL);
+    g_autoptr(GFile) saved_file = g_file_new_for_path (saved);
+    g_autofree char *original_bytes = NULL;
+    g_autofree char *saved_bytes = NULL;
+    gsize original_len = 0, saved_len = 0;
+    JsonObject *item;
+    GAsyncResult *result = NULL;
+    g_autoptr(GError) save_error = NULL;
+    struct stat st;
+
+    WAIT_UNTIL (!hz_consult_attachments_is_loading (attachments) && hz_consult_attachments_get_count (attachments) == 1);
+    item = hz_consult_attachments_get_item (attachments, 0);
+    g_assert_true (g_file_get_contents (photo, &original_bytes, &original_len, NULL));
+    g_assert_cmpstr (json_object_get_string_member (item, "filename"), ==, "photo.png");
+    g_assert_cmpstr (json_object_get_string_member (item, "content_type"), ==, "image/png");
+    g_assert_cmpint (json_object_get_int_member (item, "size"), ==, (gint64) original_len);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (attachments),
+                                                                                      HZ_TYPE_CONSULT_ATTACHMENTS,
+                                                                                      "list_box"))));
+    hz_consult_attachments_save_async (attachments, 0, saved_file, NULL, store_result, &result);
+    WAIT_UNTIL (result != NULL);
+    g_assert_true (hz_consult_attachments_save_finish (attachments, result, &save_error));
+    g_assert_no_error (save_error);
+    g_object_unref (result);
+    g_assert_true (g_file_get_contents (saved, &saved_bytes, &saved_len, NULL));
+    g_assert_cmpmem (saved_bytes, saved_len, original_bytes, original_len);
+    g_assert_cmpint (g_stat (saved, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    /* scrolled down to the list for the screenshot, then back */
+    {
+      GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (attachments),
+                                                                                 GTK_TYPE_SCROLLED_WINDOW));
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+
+      settle (200);
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      screenshot (chen, "consult-attachments");
+      gtk_adjustment_set_value (adjustment, 0);
+    }
+  }
+
+  /* Reassigning is the coordinator's, not the specialist's. */
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (
+    GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), HZ_TYPE_CONSULT_PAGE, "reassign_button")))));
   screenshot (chen, "consult-details");
 
   gtk_widget_activate_action (GTK_WIDGET (page), "consult.accept", NULL);
@@ -414,6 +478,124 @@ test_accept_decline (void)
   WAIT_UNTIL (g_strcmp0 (hz_consult_page_get_state (page), "declined") == 0);
   gtk_widget_activate_action (GTK_WIDGET (chen), "win.back", NULL);
   g_assert_cmpstr (page_name (chen), ==, "queue");
+}
+
+/* The open AdwMessageDialog that has @key set, if any. */
+static GtkWindow *
+find_dialog (const char *key)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (window) && g_object_get_data (G_OBJECT (window), key))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+is_toplevel (GtkWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) item = g_list_model_get_item (toplevels, i);
+      if (item == window)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Answers an AdwMessageDialog as its button would, and closes it. */
+static void
+respond (GtkWindow  *dialog,
+         const char *response)
+{
+  g_object_ref (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  if (is_toplevel (dialog))
+    gtk_window_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+/* The coordinator sends a request to another specialist, with a reason:
+ * the button shows only for them and only while the workflow allows it,
+ * and the hub's record follows. */
+static void
+test_reassign (void)
+{
+  g_autofree char *token = hz_hub_login (hub, "dr.zhou");
+  g_autofree char *wang_token = hz_hub_login (hub, "coord.wang");
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) record = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *events_text = NULL;
+  HzWindow *wang = new_window ("wang", 1000, 760);
+  HzConsultPage *page = consult_of (wang);
+  GtkWidget *button;
+  GtkWindow *dialog;
+  GPtrArray *keys;
+  guint status = 0, target = G_MAXUINT;
+
+  created = hz_hub_call (hub, token, "POST", "consults",
+                         "{\"patient\":{\"id\":\"QS-000812\",\"name\":\"赵小燕\",\"sex\":\"female\",\"age\":6},"
+                         "\"reason\":\"反复皮疹 2 周\",\"urgency\":\"routine\",\"mode\":\"store_forward\","
+                         "\"target\":{\"department\":\"cardiology\"},"
+                         "\"consent\":{\"by\":\"guardian\",\"method\":\"written\"}}", &status);
+  g_assert_cmpuint (status, ==, 201);
+  id = g_strdup (hz_json_str (created, "id"));
+
+  sign_in_and_wait (wang, "coord.wang");
+  hz_window_open_consult (wang, id);
+  WAIT_UNTIL (!hz_consult_page_is_loading (page) && g_strcmp0 (hz_consult_page_get_state (page), "requested") == 0);
+  button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), HZ_TYPE_CONSULT_PAGE, "reassign_button"));
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (button)));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, _("_Reassign"));
+  /* A coordinator does not accept in a specialist's place. */
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (
+    GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), HZ_TYPE_CONSULT_PAGE, "accept_button")))));
+  screenshot (wang, "consult-coordinator");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "consult.reassign", NULL));
+  WAIT_UNTIL ((dialog = find_dialog ("hz-targets")) != NULL);
+  WAIT_UNTIL (!hz_consult_page_is_loading (page));
+  keys = g_object_get_data (G_OBJECT (dialog), "hz-keys");
+  for (guint i = 0; i < keys->len; i++)
+    if (g_str_equal (g_ptr_array_index (keys, i), "specialist:dr.sun"))
+      target = i;
+  g_assert_cmpuint (target, <, keys->len);
+  /* departments are offered as well, not the one it goes to now */
+  g_assert_true (g_ptr_array_find_with_equal_func (keys, "department:dermatology", g_str_equal, NULL));
+  g_assert_false (g_ptr_array_find_with_equal_func (keys, "department:cardiology", g_str_equal, NULL));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (g_object_get_data (G_OBJECT (dialog), "hz-targets")), target);
+  gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), "hz-reason")), "皮疹为主，请皮肤科会诊");
+  screenshot (dialog, "consult-reassign");
+  respond (dialog, "reassign");
+  WAIT_UNTIL (!hz_consult_page_is_loading (page) &&
+              g_strcmp0 (json_object_get_string_member_with_default (hz_consult_page_get_consult (page),
+                                                                     "target_specialist", ""), "dr.sun") == 0);
+
+  /* The hub's record: re-addressed, still waiting, the reason kept. */
+  path = g_strdup_printf ("consults/%s", id);
+  record = hz_hub_call (hub, wang_token, "GET", path, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (hz_json_str (record, "target_specialist"), ==, "dr.sun");
+  g_assert_cmpstr (hz_json_str (record, "target_department"), ==, "dermatology");
+  g_assert_cmpstr (hz_json_str (record, "state"), ==, "requested");
+  g_free (path);
+  path = g_strdup_printf ("consults/%s/events", id);
+  events = hz_hub_call (hub, wang_token, "GET", path, NULL, &status);
+  events_text = json_to_string (events, FALSE);
+  g_assert_nonnull (strstr (events_text, "\"action\":\"assign\""));
+  g_assert_nonnull (strstr (events_text, "皮疹为主，请皮肤科会诊"));
+  WAIT_UNTIL (!hz_consult_page_is_loading (page));
+  screenshot (wang, "consult-reassigned");
+  gtk_window_destroy (GTK_WINDOW (wang));
 }
 
 static gboolean
@@ -620,6 +802,7 @@ main (int   argc,
   g_test_add_func ("/ui/queue-live", test_queue_live);
   g_test_add_func ("/ui/new-request", test_new_request);
   g_test_add_func ("/ui/accept-decline", test_accept_decline);
+  g_test_add_func ("/ui/reassign", test_reassign);
   g_test_add_func ("/ui/offline-outbox", test_offline_outbox);
   g_test_add_func ("/ui/session-resume", test_session_resume);
   g_test_add_func ("/ui/narrow", test_narrow);

@@ -763,6 +763,7 @@ typedef enum {
   GET_CONSULT,
   GET_CONSULTS,
   GET_EVENTS,
+  GET_ATTACHMENTS,
 } GetKind;
 
 static void
@@ -776,7 +777,7 @@ get_cb (GObject      *source,
   g_autoptr(HzHubReply) reply = _hz_hub_client_send_finish (self, result, &error);
   g_autoptr(JsonObject) object = NULL;
   GetKind kind = GPOINTER_TO_INT (g_task_get_task_data (task));
-  const char *member = kind == GET_CONSULTS ? "consults" : "events";
+  const char *member = kind == GET_CONSULTS ? "consults" : kind == GET_ATTACHMENTS ? "attachments" : "events";
   JsonNode *array;
 
   if (reply)
@@ -968,6 +969,30 @@ JsonArray *
 hz_hub_client_list_events_finish (HzHubClient  *self,
                                   GAsyncResult *result,
                                   GError      **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+hz_hub_client_list_attachments_async (HzHubClient        *self,
+                                      const char         *consult_id,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data)
+{
+  g_autoptr(GTask) bad = bad_id_task (self, consult_id, cancellable, callback, user_data);
+  g_autofree char *path = NULL;
+
+  if (bad)
+    return;
+  path = g_strdup_printf ("consults/%s/attachments", consult_id);
+  get_json (self, GET_ATTACHMENTS, path, cancellable, callback, user_data);
+}
+
+JsonArray *
+hz_hub_client_list_attachments_finish (HzHubClient  *self,
+                                       GAsyncResult *result,
+                                       GError      **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -146,6 +146,16 @@ void         hz_hub_client_list_events_async  (HzHubClient  *self,
 JsonArray   *hz_hub_client_list_events_finish (HzHubClient  *self,
                                                GAsyncResult *result,
                                                GError      **error);
+/* [{sha256, filename, content_type, size, added_by, added}], oldest
+ * first; the files themselves come from download_attachment. */
+void         hz_hub_client_list_attachments_async (HzHubClient *self,
+                                               const char   *consult_id,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer      user_data);
+JsonArray   *hz_hub_client_list_attachments_finish (HzHubClient *self,
+                                               GAsyncResult *result,
+                                               GError      **error);
 
 /* Creating a consult and acting on one go through the outbox when a
  * consult log is set: queued with an idempotency key, sent in order, and

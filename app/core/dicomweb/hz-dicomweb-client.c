@@ -526,6 +526,115 @@ hz_dicomweb_client_search_studies_async (HzDicomwebClient    *self,
           cancellable, callback, user_data);
 }
 
+/* A name as people type it, for comparing with a PN value: casefolded,
+ * without the component separators and spaces ("王^建国" = "王建国",
+ * "WANG^JIANGUO" = "wang jianguo"). */
+static char *
+name_key (const char *name)
+{
+  g_autofree char *folded = g_utf8_casefold (name, -1);
+  GString *key = g_string_new (NULL);
+
+  for (const char *p = folded; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c != '^' && c != '*' && c != '?' && c != '=' && !g_unichar_isspace (c))
+        g_string_append_unichar (key, c);
+    }
+  return g_string_free (key, FALSE);
+}
+
+static gboolean
+pn_matches (const HzPersonName *pn,
+            const char         *key)
+{
+  const char *groups[] = { pn->alphabetic, pn->ideographic, pn->phonetic };
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    {
+      g_autofree char *value = groups[i] ? name_key (groups[i]) : NULL;
+      if (value && strstr (value, key))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+find_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const char *key = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GPtrArray) studies = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (studies == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (key && *key)
+    for (guint i = studies->len; i > 0; i--)
+      if (!pn_matches (&((HzDicomwebStudy *) g_ptr_array_index (studies, i - 1))->patient_name, key))
+        g_ptr_array_remove_index (studies, i - 1);
+  g_task_return_pointer (task, g_steal_pointer (&studies), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* For picking a study to send with a request: by patient ID, name or
+ * study date, with what a person chooses by (modalities, description,
+ * how many images). Dates are DA ("YYYYMMDD") or a range
+ * ("YYYYMMDD-YYYYMMDD"). A name is matched anywhere in any of the PN
+ * groups. A Latin name goes to the server as a wildcard ("wang jianguo"
+ * -> "*wang*jianguo*"); a name in Chinese characters is matched here,
+ * over what the other filters found: servers (Orthanc among them) fold
+ * PN values to upper-case Latin for matching and find no ideographic
+ * group. */
+void
+hz_dicomweb_client_find_studies_async (HzDicomwebClient    *self,
+                                       const char          *patient_id,
+                                       const char          *patient_name,
+                                       const char          *study_date,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GString) path = g_string_new ("/studies?includefield=00081030&includefield=00080061"
+                                          "&includefield=00201206&includefield=00201208&limit=500");
+  GTask *task;
+
+  g_return_if_fail (HZ_IS_DICOMWEB_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hz_dicomweb_client_find_studies_async);
+  if (patient_id != NULL && *patient_id != '\0')
+    {
+      g_autofree char *escaped = g_uri_escape_string (patient_id, NULL, FALSE);
+      g_string_append_printf (path, "&PatientID=%s", escaped);
+    }
+  if (patient_name != NULL && *patient_name != '\0')
+    {
+      g_autofree char *key = name_key (patient_name);
+
+      if (g_str_is_ascii (patient_name))
+        {
+          /* "*" and "?" stay wildcards: Orthanc does not decode %2A */
+          g_autofree char *pattern = g_strdelimit (g_strdup_printf ("*%s*", patient_name), " ^", '*');
+          g_autofree char *escaped = g_uri_escape_string (pattern, "*?", FALSE);
+          g_string_append_printf (path, "&PatientName=%s", escaped);
+        }
+      else
+        g_task_set_task_data (task, g_steal_pointer (&key), g_free);
+    }
+  if (study_date != NULL && *study_date != '\0')
+    {
+      g_autofree char *escaped = g_uri_escape_string (study_date, NULL, FALSE);
+      g_string_append_printf (path, "&StudyDate=%s", escaped);
+    }
+  search (self, SEARCH_STUDIES, path->str, hz_dicomweb_client_find_studies_async,
+          cancellable, find_cb, task);
+}
+
 GPtrArray *
 hz_dicomweb_client_search_studies_finish (HzDicomwebClient  *self,
                                           GAsyncResult      *result,

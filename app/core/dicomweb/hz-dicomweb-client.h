@@ -69,6 +69,16 @@ void       hz_dicomweb_client_search_studies_async    (HzDicomwebClient     *sel
 GPtrArray *hz_dicomweb_client_search_studies_finish   (HzDicomwebClient     *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);
+/* By any of patient ID, name (wildcards *, ?; none means "contains")
+ * and study date ("YYYYMMDD" or "YYYYMMDD-YYYYMMDD"); NULL or "" leaves
+ * one out. Finished with hz_dicomweb_client_search_studies_finish(). */
+void       hz_dicomweb_client_find_studies_async      (HzDicomwebClient     *self,
+                                                       const char           *patient_id,
+                                                       const char           *patient_name,
+                                                       const char           *study_date,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
 void       hz_dicomweb_client_search_series_async     (HzDicomwebClient     *self,
                                                        const char           *study_instance_uid,
                                                        GCancellable         *cancellable,
