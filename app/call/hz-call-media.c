@@ -111,6 +111,15 @@ video_source_description (HzCall     *self,
     }
   if (g_str_equal (spec, "pipewire"))
     return g_strdup_printf ("pipewiresrc ! videoconvert ! videoscale ! videorate ! %s", caps);
+  if (g_str_has_prefix (spec, "pipewire:"))
+    {
+      g_autofree char *target = g_strescape (spec + 9, NULL);
+      return g_strdup_printf ("pipewiresrc target-object=\"%s\" ! videoconvert ! videoscale ! videorate ! %s", target, caps);
+    }
+  /* "none" as a source is for a switch during a call (at the start, no
+   * video is sent at all): black pictures, which cost almost nothing. */
+  if (g_str_equal (spec, "none"))
+    return g_strdup_printf ("videotestsrc is-live=true pattern=black ! %s", caps);
   if (g_str_equal (spec, "auto"))
     {
       g_autoptr(GstElementFactory) pw = gst_element_factory_find ("pipewiresrc");
@@ -129,6 +138,18 @@ audio_source_description (const char *spec)
     return g_strdup_printf ("audiotestsrc is-live=true wave=sine freq=440 volume=0.1 ! audioconvert ! %s", caps);
   if (g_str_equal (spec, "pulse") || g_str_equal (spec, "auto"))
     return g_strdup_printf ("pulsesrc ! audioconvert ! audioresample ! %s", caps);
+  if (g_str_has_prefix (spec, "pulse:"))
+    {
+      g_autofree char *device = g_strescape (spec + 6, NULL);
+      return g_strdup_printf ("pulsesrc device=\"%s\" ! audioconvert ! audioresample ! %s", device, caps);
+    }
+  if (g_str_has_prefix (spec, "pipewire:"))
+    {
+      g_autofree char *target = g_strescape (spec + 9, NULL);
+      return g_strdup_printf ("pipewiresrc target-object=\"%s\" ! audioconvert ! audioresample ! %s", target, caps);
+    }
+  if (g_str_equal (spec, "none"))
+    return g_strdup_printf ("audiotestsrc is-live=true wave=silence ! audioconvert ! %s", caps);
   return NULL;
 }
 
@@ -299,7 +320,7 @@ build_video_send (HzCall  *self,
    * loss damages one frame, not the rest of the GOP. */
   /* The ladder (videoscale, videorate, capsfilter) lets the bandwidth
    * estimate lower resolution and frame rate; passthrough at full size. */
-  desc = g_strdup_printf ("%s%s valve name=valve ! videoscale ! videorate drop-only=true skip-to-first=true "
+  desc = g_strdup_printf ("%s%s tee name=preview_tee ! valve name=valve ! videoscale ! videorate drop-only=true skip-to-first=true "
                           "! capsfilter name=ladder ! queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream "
                           "! vp8enc name=venc deadline=1 cpu-used=%d threads=2 end-usage=cbr target-bitrate=%u "
                           "lag-in-frames=0 keyframe-max-dist=%u error-resilient=default undershoot=95 "
@@ -320,6 +341,8 @@ build_video_send (HzCall  *self,
   self->video_caps = gst_bin_get_by_name (GST_BIN (chain), "ladder");
   gst_object_unref (self->video_caps);
   g_object_set (self->video_valve, "drop", self->camera_off, NULL);
+  if (!_hz_call_preview_attach (self, chain, error))
+    return FALSE;
   if (!gst_element_link (self->video_src, chain))
     {
       g_set_error_literal (error, HZ_CALL_ERROR, HZ_CALL_ERROR_FAILED, "cannot link the video source");
@@ -774,6 +797,7 @@ _hz_call_media_stop (HzCall *self)
   g_clear_pointer (&self->newest_sample, gst_sample_unref);
   self->media_seen = FALSE;
   g_mutex_unlock (&self->lock);
+  _hz_call_preview_stop (self);
   g_ptr_array_set_size (self->pending_candidates, 0);
 }
 

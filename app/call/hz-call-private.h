@@ -96,6 +96,11 @@ struct _HzCall
 
   HzConsultLog        *log;
   char                *actor;
+
+  /* the self-view (hz-call-preview.c), under lock */
+  GstSample           *local_sample;
+  gboolean             local_queued;
+  GstClockTime         local_last_pts; /* the preview's streaming thread only */
 };
 
 /* hz-call.c */
@@ -153,5 +158,12 @@ gboolean _hz_call_media_replace_source (HzCall   *self,
                                         gboolean  video,
                                         const char *spec,
                                         GError  **error);
+
+/* hz-call-preview.c: the self-view */
+void     _hz_call_preview_class_init (GObjectClass *object_class);
+gboolean _hz_call_preview_attach (HzCall         *self,
+                                  GstElement     *chain,
+                                  GError        **error);
+void     _hz_call_preview_stop  (HzCall          *self);
 
 G_END_DECLS

@@ -860,6 +860,8 @@ hz_call_class_init (HzCallClass *klass)
   signals[PIPELINE_MESSAGE] =
     g_signal_new ("pipeline-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* "local-frame", the self-view */
+  _hz_call_preview_class_init (object_class);
 }
 
 static void

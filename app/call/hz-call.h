@@ -59,7 +59,8 @@ typedef enum {
 /* Configuration, copied by hz_call_new_*. Source specs: "auto" (PipeWire
  * or V4L2 camera, PulseAudio microphone), "test" / "test:ball" /
  * "test:zone-plate" (videotestsrc, audiotestsrc), "v4l2:/dev/videoN",
- * "pipewire", "pulse", "none". */
+ * "pipewire", "pipewire:TARGET", "pulse", "pulse:NAME", "none" (see
+ * hz_call_list_devices in hz-call-devices.h). */
 typedef struct {
   const char  *video_source;
   const char  *audio_source;

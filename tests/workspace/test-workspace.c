@@ -18,6 +18,9 @@
 #include "hz-signing-key.h"
 #include "hz-widget-test.h"
 #include "hz-workspace-pair.h"
+#include "hz-workspace-private.h"
+
+#include <glib/gi18n-lib.h>
 
 #define CT_SERIES "1.2.826.0.1.3680043.10.1078.3.2"
 
@@ -167,16 +170,93 @@ log_count (HzConsultLog *log,
   return k.n;
 }
 
+/* The opinion's hash (the row without a parent); *n_addenda the rows
+ * with one. */
 static char *
 logged_opinion_hash (HzConsultLog *log,
-                     const char   *consult)
+                     const char   *consult,
+                     guint        *n_addenda)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) opinions = hz_consult_log_list_opinions (log, consult, &error);
+  char *hash = NULL;
 
   g_assert_no_error (error);
-  g_assert_cmpuint (opinions->len, ==, 1);
-  return g_strdup (((HzLogOpinion *) g_ptr_array_index (opinions, 0))->id);
+  *n_addenda = 0;
+  for (guint i = 0; i < opinions->len; i++)
+    {
+      HzLogOpinion *row = g_ptr_array_index (opinions, i);
+
+      if (row->parent_id == NULL)
+        {
+          g_assert_null (hash);
+          hash = g_strdup (row->id);
+        }
+      else
+        (*n_addenda)++;
+    }
+  g_assert_nonnull (hash);
+  return hash;
+}
+
+static gboolean
+has_addendum (gpointer data)
+{
+  return hz_workspace_get_n_addenda (HZ_WORKSPACE (data)) == 1;
+}
+
+static void
+count_data (HzCall *call,
+            const char *text,
+            guint  *n)
+{
+  (*n)++;
+}
+
+static gboolean
+some_data (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+typedef struct {
+  HzConsultLog *log;
+  const char   *consult;
+  const char   *kind;
+} LogWait;
+
+static gboolean
+logged_once (gpointer data)
+{
+  LogWait *w = data;
+
+  return log_count (w->log, w->consult, w->kind) == 1;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+      if ((found = find_button (child, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+names_shown (gpointer data)
+{
+  HzWorkspace *ws = data;
+
+  /* The directory came: the signer is shown by name, not as dr.chen. */
+  return strstr (gtk_label_get_text (ws->opinion_signer), "dr.chen") == NULL;
 }
 
 static void
@@ -400,8 +480,17 @@ test_two_clients (void)
   /* Follow left: the presenter's next change stays on its side... */
   g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "workspace.follow", NULL));
   g_assert_false (hz_shared_session_get_following (session (&pair->chen)));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "viewer.next-slice", NULL));
-  hz_widget_test_iterate (300);
+  {
+    /* Waits for the message itself (the session handles it in the same
+     * emission, connected first), not for a time a loaded machine may
+     * overrun. */
+    guint n_data = 0;
+    gulong id = g_signal_connect (pair->chen.call, "data-received", G_CALLBACK (count_data), &n_data);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "viewer.next-slice", NULL));
+    g_assert_true (hz_workspace_pair_wait (some_data, &n_data));
+    g_signal_handler_disconnect (pair->chen.call, id);
+  }
   g_assert_cmpuint (hz_image_view_get_slice (b), ==, 20);
   /* ...and rejoining shows the newest at once. */
   g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "workspace.follow", NULL));
@@ -437,10 +526,58 @@ test_two_clients (void)
   received = hz_workspace_get_opinion (HZ_WORKSPACE (pair->zhou.workspace));
   g_assert_cmpstr (hz_signed_opinion_get_hash (received), ==,
                    hz_signed_opinion_get_hash (hz_workspace_get_opinion (HZ_WORKSPACE (pair->chen.workspace))));
+
+  /* The opinion is locked; the specialist corrects it with a signed
+   * addendum, which the requester receives live. */
+  g_assert_true (hz_opinion_editor_get_locked (HZ_OPINION_EDITOR (editor)));
+  {
+    GtkWidget *add = find_button (editor, _("Add Addendum"));
+
+    g_assert_nonnull (add);
+    hz_widget_test_iterate (50);
+    g_assert_true (gtk_widget_is_visible (add));
+    g_signal_emit_by_name (add, "clicked");
+  }
+  hz_opinion_editor_set_addendum_text (HZ_OPINION_EDITOR (editor), "更正：结节位于右肺中叶，大小 9 mm。");
+  hz_widget_test_iterate (400);
+  {
+    /* The form at the bottom, for the screenshot. */
+    GtkWidget *scroller = gtk_widget_get_ancestor (find_button (editor, _("Add Addendum")), GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    hz_widget_test_iterate (100);
+  }
+  g_clear_pointer (&shot, g_free);
+  shot = hz_widget_test_screenshot (GTK_WIDGET (pair->chen.window), "workspace-addendum-editor");
+  g_assert_true (gtk_widget_activate_action (editor, "opinion.sign-addendum", NULL));
+  g_assert_cmpuint (hz_opinion_editor_get_n_addenda (HZ_OPINION_EDITOR (editor)), ==, 1);
+  g_assert_cmpuint (hz_workspace_get_n_addenda (HZ_WORKSPACE (pair->chen.workspace)), ==, 1);
+  g_assert_true (hz_workspace_pair_wait (has_addendum, pair->zhou.workspace));
+  g_assert_cmpstr (hz_signed_opinion_get_hash (hz_workspace_get_addendum (HZ_WORKSPACE (pair->zhou.workspace), 0)), ==,
+                   hz_signed_opinion_get_hash (hz_opinion_editor_get_addendum (HZ_OPINION_EDITOR (editor), 0)));
+  g_assert_cmpstr (hz_signed_opinion_get_addendum_text (hz_workspace_get_addendum (HZ_WORKSPACE (pair->zhou.workspace), 0)), ==,
+                   "更正：结节位于右肺中叶，大小 9 mm。");
+  {
+    HzWorkspace *zhou = HZ_WORKSPACE (pair->zhou.workspace);
+    GtkWidget *addendum_label = gtk_widget_get_first_child (GTK_WIDGET (zhou->opinion_addenda));
+
+    g_assert_nonnull (addendum_label);
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (addendum_label)), "结节位于右肺中叶"));
+    /* The requester's view holds the whole opinion, the signer by name. */
+    g_assert_cmpstr (gtk_label_get_text (zhou->opinion_findings), ==, "右肺上叶结节 8 mm，边缘毛刺。");
+    g_assert_cmpstr (gtk_label_get_text (zhou->opinion_diagnoses), ==, "R91  肺部异常影像");
+    g_assert_cmpstr (gtk_label_get_text (zhou->opinion_follow_up), ==, "三个月后复查 CT");
+    g_assert_cmpstr (gtk_label_get_text (zhou->opinion_remarks), ==, "建议转诊胸外科门诊。");
+    g_assert_true (hz_workspace_pair_wait (names_shown, zhou));
+    g_test_message ("signer: %s", gtk_label_get_text (zhou->opinion_signer));
+  }
+
   hz_workspace_show_page (HZ_WORKSPACE (pair->zhou.workspace), "opinion");
   hz_widget_test_iterate (100);
   g_clear_pointer (&name, g_free);
   name = g_strdup ("workspace-opinion");
+  g_clear_pointer (&shot, g_free);
   shot = hz_widget_test_screenshot (GTK_WIDGET (pair->zhou.window), name);
 
   /* The report. */
@@ -456,11 +593,18 @@ test_two_clients (void)
                                  NULL, NULL, &out, NULL, &wait_status, &error));
     g_assert_no_error (error);
     g_assert_nonnull (strstr (out, "建议转诊胸外科门诊"));
+    g_assert_nonnull (strstr (out, "结节位于右肺中叶"));
   }
 
   /* Both logs: intact, and the same opinion hash. */
-  hash_a = logged_opinion_hash (pair->zhou.log, pair->consult_id);
-  hash_b = logged_opinion_hash (pair->chen.log, pair->consult_id);
+  {
+    guint addenda_a = 0, addenda_b = 0;
+
+    hash_a = logged_opinion_hash (pair->zhou.log, pair->consult_id, &addenda_a);
+    hash_b = logged_opinion_hash (pair->chen.log, pair->consult_id, &addenda_b);
+    g_assert_cmpuint (addenda_a, ==, 1);
+    g_assert_cmpuint (addenda_b, ==, 1);
+  }
   g_assert_cmpstr (hash_a, ==, hash_b);
   g_assert_cmpstr (hash_a, ==, hz_signed_opinion_get_hash (received));
   g_assert_true (hz_consult_log_verify (pair->zhou.log, &report, &error));
@@ -506,7 +650,13 @@ test_two_clients (void)
 
   /* Hanging up ends both calls and is traced. */
   g_assert_true (gtk_widget_activate_action (pair->zhou.workspace, "workspace.hang-up", NULL));
-  hz_widget_test_iterate (300);
+  {
+    LogWait zhou_ended = { pair->zhou.log, pair->consult_id, "call.ended" };
+    LogWait chen_ended = { pair->chen.log, pair->consult_id, "call.ended" };
+
+    g_assert_true (hz_workspace_pair_wait (logged_once, &zhou_ended));
+    g_assert_true (hz_workspace_pair_wait (logged_once, &chen_ended));
+  }
   g_assert_cmpuint (log_count (pair->zhou.log, pair->consult_id, "call.ended"), ==, 1);
   g_clear_pointer (&check.want, hz_shared_view_state_free);
 }

@@ -889,6 +889,34 @@ hz_hub_client_put_finish (HzHubClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* POST of a JSON object that is no consult action (e.g.
+ * "consults/ID/addenda"); the answer is the hub's object. Not queued
+ * offline: callers retry. */
+void
+hz_hub_client_post_async (HzHubClient        *self,
+                          const char         *path,
+                          JsonObject         *body,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (HZ_IS_HUB_CLIENT (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hz_hub_client_post_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (GET_OBJECT), NULL);
+  send_json (self, "POST", path, body, cancellable, get_cb, task);
+}
+
+JsonObject *
+hz_hub_client_post_finish (HzHubClient  *self,
+                           GAsyncResult *result,
+                           GError      **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 JsonObject *
 hz_hub_client_get_finish (HzHubClient  *self,
                           GAsyncResult *result,

@@ -115,6 +115,15 @@ void         hz_hub_client_put_async          (HzHubClient  *self,
 JsonObject  *hz_hub_client_put_finish         (HzHubClient  *self,
                                                GAsyncResult *result,
                                                GError      **error);
+void         hz_hub_client_post_async         (HzHubClient  *self,
+                                               const char   *path,
+                                               JsonObject   *body,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer      user_data);
+JsonObject  *hz_hub_client_post_finish        (HzHubClient  *self,
+                                               GAsyncResult *result,
+                                               GError      **error);
 #define hz_hub_client_me_async(s, c, cb, d)        hz_hub_client_get_async ((s), "me", (c), (cb), (d))
 #define hz_hub_client_directory_async(s, c, cb, d) hz_hub_client_get_async ((s), "directory", (c), (cb), (d))
 #define hz_hub_client_turn_async(s, c, cb, d)      hz_hub_client_get_async ((s), "turn", (c), (cb), (d))

@@ -32,6 +32,10 @@ struct _HzOpinionEditor {
   GtkTextView      *text_view;
   GtkLabel         *status_label;
   GtkButton        *sign_button;
+  GtkWidget        *addendum_section;
+  GtkBox           *addenda_box;
+  GtkRevealer      *addendum_revealer;
+  GtkTextView      *addendum_view;
 
   HzIcd10Catalogue *catalogue;
   HzSigningKey     *key;
@@ -39,10 +43,12 @@ struct _HzOpinionEditor {
   char             *author;
   GArray           *diagnoses;   /* HzDiagnosis */
   HzSignedOpinion  *signed_opinion;
+  GPtrArray        *addenda;     /* HzSignedOpinion, in chain order */
 };
 
 enum {
   SIGNAL_SIGNED,
+  SIGNAL_ADDENDUM_SIGNED,
   N_SIGNALS
 };
 
@@ -51,6 +57,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (HzOpinionEditor, hz_opinion_editor, ADW_TYPE_BIN)
 
 static void update_state (HzOpinionEditor *self);
+static void update_addendum_state (HzOpinionEditor *self);
 
 static void
 diagnosis_clear (gpointer data)
@@ -334,6 +341,7 @@ update_state (HzOpinionEditor *self)
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->urgency_row), refer);
   gtk_widget_set_sensitive (GTK_WIDGET (self->hospital_row), refer);
+  update_addendum_state (self);
   if (self->signed_opinion)
     {
       g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (hz_signed_opinion_get_signed_at (self->signed_opinion), NULL);
@@ -344,6 +352,8 @@ update_state (HzOpinionEditor *self)
                                                  when, fp);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "opinion.sign", FALSE);
       gtk_widget_set_sensitive (self->form, FALSE);
+      /* Signed once: the way on is Add Addendum below. */
+      gtk_widget_set_visible (GTK_WIDGET (self->sign_button), FALSE);
       set_status (self, status, "success");
       return;
     }
@@ -385,6 +395,127 @@ sign_action (GtkWidget  *widget,
     }
   update_state (self);
   g_signal_emit (self, signals[SIGNAL_SIGNED], 0, self->signed_opinion);
+}
+
+/* Addenda ----------------------------------------------------------------- */
+
+static char *
+addendum_text (HzOpinionEditor *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->addendum_view);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  return g_strstrip (g_steal_pointer (&text));
+}
+
+/* A signed opinion takes addenda, signed with the same key: the section
+ * shows once the opinion is locked, signing once there is a text. */
+static void
+update_addendum_state (HzOpinionEditor *self)
+{
+  g_autofree char *text = addendum_text (self);
+  gboolean can = self->signed_opinion != NULL && self->key != NULL;
+
+  gtk_widget_set_visible (self->addendum_section, self->signed_opinion != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "opinion.add-addendum", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "opinion.sign-addendum",
+                                 can && gtk_revealer_get_reveal_child (self->addendum_revealer) &&
+                                 *text != '\0' && g_utf8_strlen (text, -1) <= HZ_ADDENDUM_MAX_TEXT);
+}
+
+static void
+addendum_changed_cb (HzOpinionEditor *self)
+{
+  update_addendum_state (self);
+}
+
+static void
+add_addendum_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HzOpinionEditor *self = HZ_OPINION_EDITOR (widget);
+
+  gtk_revealer_set_reveal_child (self->addendum_revealer, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->addendum_view));
+  update_addendum_state (self);
+}
+
+static void
+show_addendum (HzOpinionEditor *self,
+               HzSignedOpinion *addendum)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (hz_signed_opinion_get_signed_at (addendum), NULL);
+  g_autoptr(GDateTime) local = t ? g_date_time_to_local (t) : NULL;
+  g_autofree char *when = local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("");
+  /* TRANSLATORS: %u is the addendum's number, %s when it was signed */
+  g_autofree char *heading = g_strdup_printf (_("Addendum %u, signed %s"), self->addenda->len, when);
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", heading,
+                                                     hz_signed_opinion_get_addendum_text (addendum));
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_box_append (self->addenda_box, label);
+}
+
+static void
+sign_addendum_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HzOpinionEditor *self = HZ_OPINION_EDITOR (widget);
+  g_autofree char *text = addendum_text (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HzSignedOpinion) addendum = NULL;
+  HzSignedOpinion *parent;
+
+  if (self->signed_opinion == NULL || self->key == NULL || *text == '\0')
+    return;
+  /* Chained to the newest item: the opinion, then each addendum. */
+  parent = self->addenda->len > 0 ? g_ptr_array_index (self->addenda, self->addenda->len - 1) : self->signed_opinion;
+  addendum = hz_signed_opinion_sign_addendum (parent, text, self->author, self->key, NULL, &error);
+  if (addendum == NULL)
+    {
+      set_status (self, error->message, "error");
+      return;
+    }
+  g_ptr_array_add (self->addenda, g_object_ref (addendum));
+  show_addendum (self, addendum);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->addendum_view), "", -1);
+  gtk_revealer_set_reveal_child (self->addendum_revealer, FALSE);
+  update_addendum_state (self);
+  g_signal_emit (self, signals[SIGNAL_ADDENDUM_SIGNED], 0, addendum);
+}
+
+void
+hz_opinion_editor_set_addendum_text (HzOpinionEditor *self,
+                                     const char      *text)
+{
+  g_return_if_fail (HZ_IS_OPINION_EDITOR (self));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->addendum_view), text ? text : "", -1);
+}
+
+guint
+hz_opinion_editor_get_n_addenda (HzOpinionEditor *self)
+{
+  g_return_val_if_fail (HZ_IS_OPINION_EDITOR (self), 0);
+  return self->addenda->len;
+}
+
+HzSignedOpinion *
+hz_opinion_editor_get_addendum (HzOpinionEditor *self,
+                                guint            index)
+{
+  g_return_val_if_fail (HZ_IS_OPINION_EDITOR (self), NULL);
+  g_return_val_if_fail (index < self->addenda->len, NULL);
+  return g_ptr_array_index (self->addenda, index);
 }
 
 /* Setup ------------------------------------------------------------------- */
@@ -450,6 +581,7 @@ hz_opinion_editor_dispose (GObject *object)
   g_clear_object (&self->catalogue);
   g_clear_object (&self->key);
   g_clear_object (&self->signed_opinion);
+  g_clear_pointer (&self->addenda, g_ptr_array_unref);
   G_OBJECT_CLASS (hz_opinion_editor_parent_class)->dispose (object);
 }
 
@@ -481,6 +613,14 @@ hz_opinion_editor_class_init (HzOpinionEditorClass *klass)
    */
   signals[SIGNAL_SIGNED] = g_signal_new ("signed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, HZ_TYPE_SIGNED_OPINION);
+  /**
+   * HzOpinionEditor::addendum-signed:
+   * @addendum: the HzSignedOpinion (an addendum), owned by the editor
+   *
+   * The specialist signed an addendum to the locked opinion.
+   */
+  signals[SIGNAL_ADDENDUM_SIGNED] = g_signal_new ("addendum-signed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, HZ_TYPE_SIGNED_OPINION);
 
   /* The library is static: register its resources by hand, once. */
   hz_opinion_ui_register_resource ();
@@ -498,6 +638,10 @@ hz_opinion_editor_class_init (HzOpinionEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HzOpinionEditor, text_view);
   gtk_widget_class_bind_template_child (widget_class, HzOpinionEditor, status_label);
   gtk_widget_class_bind_template_child (widget_class, HzOpinionEditor, sign_button);
+  gtk_widget_class_bind_template_child (widget_class, HzOpinionEditor, addendum_section);
+  gtk_widget_class_bind_template_child (widget_class, HzOpinionEditor, addenda_box);
+  gtk_widget_class_bind_template_child (widget_class, HzOpinionEditor, addendum_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HzOpinionEditor, addendum_view);
   gtk_widget_class_bind_template_callback (widget_class, icd_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, icd_search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, suggestion_activated_cb);
@@ -505,6 +649,8 @@ hz_opinion_editor_class_init (HzOpinionEditorClass *klass)
 
   gtk_widget_class_install_action (widget_class, "opinion.sign", NULL, sign_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "opinion.sign", NULL);
+  gtk_widget_class_install_action (widget_class, "opinion.add-addendum", NULL, add_addendum_action);
+  gtk_widget_class_install_action (widget_class, "opinion.sign-addendum", NULL, sign_addendum_action);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_FORM);
 }
 
@@ -515,6 +661,7 @@ hz_opinion_editor_init (HzOpinionEditor *self)
   guint i;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->addenda = g_ptr_array_new_with_free_func (g_object_unref);
   self->diagnoses = g_array_new (FALSE, TRUE, sizeof (HzDiagnosis));
   g_array_set_clear_func (self->diagnoses, diagnosis_clear);
   self->catalogue = g_object_ref (hz_icd10_catalogue_get_default ());
@@ -524,5 +671,7 @@ hz_opinion_editor_init (HzOpinionEditor *self)
   views[3] = self->text_view;
   for (i = 0; i < G_N_ELEMENTS (views); i++)
     g_signal_connect_swapped (gtk_text_view_get_buffer (views[i]), "changed", G_CALLBACK (changed_cb), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->addendum_view), "changed",
+                            G_CALLBACK (addendum_changed_cb), self);
   update_state (self);
 }

@@ -32,5 +32,12 @@ gboolean    hz_opinion_editor_add_diagnosis   (HzOpinionEditor  *self,
                                                const char       *code);
 gboolean    hz_opinion_editor_get_locked      (HzOpinionEditor  *self);
 HzSignedOpinion *hz_opinion_editor_get_signed (HzOpinionEditor  *self);
+/* Addenda to the signed opinion: "opinion.add-addendum" opens the form,
+ * "opinion.sign-addendum" signs its text and emits ::addendum-signed. */
+void        hz_opinion_editor_set_addendum_text (HzOpinionEditor *self,
+                                               const char       *text);
+guint       hz_opinion_editor_get_n_addenda   (HzOpinionEditor  *self);
+HzSignedOpinion *hz_opinion_editor_get_addendum (HzOpinionEditor *self,
+                                               guint             index);
 
 G_END_DECLS

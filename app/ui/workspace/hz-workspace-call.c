@@ -17,11 +17,14 @@ set_banner (HzWorkspace *self,
   gtk_revealer_set_reveal_child (self->banner_revealer, text != NULL);
 }
 
-static void
-update_call (HzWorkspace *self)
+/* What the call's state and quality look like: the status line, the
+ * banner for audio-only and reconnecting, the quality label. Apart from
+ * update_call so a test can show any state without a bad network. */
+void
+_hz_workspace_show_call_state (HzWorkspace   *self,
+                               HzCallState    state,
+                               HzCallQuality  quality)
 {
-  HzCallState state = self->call ? hz_call_get_state (self->call) : HZ_CALL_STATE_IDLE;
-  HzCallQuality quality = self->call ? hz_call_get_quality (self->call) : HZ_CALL_QUALITY_GOOD;
   gboolean live = self->call != NULL && state != HZ_CALL_STATE_ENDED;
   const char *status = NULL;
 
@@ -45,7 +48,7 @@ update_call (HzWorkspace *self)
       status = _("Connecting…");
       break;
     case HZ_CALL_STATE_CONNECTED:
-      status = _("In call");
+      status = quality == HZ_CALL_QUALITY_AUDIO_ONLY ? _("In call, audio only") : _("In call");
       break;
     case HZ_CALL_STATE_RECONNECTING:
       status = _("Reconnecting…");
@@ -66,12 +69,25 @@ update_call (HzWorkspace *self)
 
   if (state != HZ_CALL_STATE_CONNECTED)
     gtk_label_set_text (self->quality_label, "");
-  gtk_widget_set_visible (GTK_WIDGET (self->quality_label), state == HZ_CALL_STATE_CONNECTED);
+  /* The banner says it louder; an empty label is no indicator. */
+  gtk_widget_set_visible (GTK_WIDGET (self->quality_label),
+                          state == HZ_CALL_STATE_CONNECTED &&
+                          !gtk_revealer_get_reveal_child (self->banner_revealer) &&
+                          *gtk_label_get_text (self->quality_label) != '\0');
   if (!live)
     {
       hz_video_paintable_clear (self->video);
       gtk_widget_set_visible (GTK_WIDGET (self->video_placeholder), TRUE);
     }
+}
+
+static void
+update_call (HzWorkspace *self)
+{
+  HzCallState state = self->call ? hz_call_get_state (self->call) : HZ_CALL_STATE_IDLE;
+  HzCallQuality quality = self->call ? hz_call_get_quality (self->call) : HZ_CALL_QUALITY_GOOD;
+
+  _hz_workspace_show_call_state (self, state, quality);
 }
 
 static void
@@ -112,6 +128,9 @@ on_stats (HzCall            *call,
   else
     text = g_strdup (verdict);
   gtk_label_set_text (self->quality_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->quality_label),
+                          hz_call_get_state (call) == HZ_CALL_STATE_CONNECTED &&
+                          !gtk_revealer_get_reveal_child (self->banner_revealer));
 }
 
 static void

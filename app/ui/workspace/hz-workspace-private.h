@@ -34,6 +34,8 @@ struct _HzWorkspace
 
   HzSigningKey     *key;
   HzSignedOpinion  *opinion;
+  GPtrArray        *addenda;        /* HzSignedOpinion, in chain order */
+  JsonObject       *directory;      /* the hub's, for people's names */
   gulong            consult_changed_id;
   gboolean          fetching_opinion;
   HzDicomwebClient *dicomweb;
@@ -60,11 +62,23 @@ struct _HzWorkspace
   HzRecordView     *record_view;
   HzSeriesBrowser  *series_browser;
   HzImageView      *image_view;
+  GtkWidget        *image_box;
+  GtkEntry         *annotation_entry;
+  GSimpleActionGroup *viewer_actions;
   GtkStack         *opinion_stack;
   HzOpinionEditor  *opinion_editor;
   GtkLabel         *opinion_title;
-  GtkLabel         *opinion_text;
+  GtkLabel         *opinion_verified;
+  GtkLabel         *opinion_signer;
+  GtkWidget        *opinion_fields;
+  GtkLabel         *opinion_findings;
+  GtkLabel         *opinion_diagnoses;
+  GtkLabel         *opinion_treatment;
+  GtkLabel         *opinion_follow_up;
+  GtkLabel         *opinion_referral;
+  GtkLabel         *opinion_remarks;
   GtkLabel         *opinion_fingerprint;
+  GtkBox           *opinion_addenda;
 };
 
 extern guint _hz_workspace_opinion_received_signal;
@@ -77,10 +91,16 @@ void  _hz_workspace_trace              (HzWorkspace     *self,
                                         JsonObject      *payload);
 void  _hz_workspace_call_class_init    (GtkWidgetClass  *widget_class);
 void  _hz_workspace_call_detach        (HzWorkspace     *self);
+void  _hz_workspace_show_call_state    (HzWorkspace     *self,
+                                        HzCallState      state,
+                                        HzCallQuality    quality);
 void  _hz_workspace_opinion_setup      (HzWorkspace     *self);
+void  _hz_workspace_viewer_setup       (HzWorkspace     *self);
 void  _hz_workspace_study_activated_cb (HzWorkspace     *self,
                                         const char      *study_uid);
 void  _hz_workspace_opinion_signed_cb  (HzWorkspace     *self,
                                         HzSignedOpinion *opinion);
+void  _hz_workspace_addendum_signed_cb (HzWorkspace     *self,
+                                        HzSignedOpinion *addendum);
 
 G_END_DECLS

@@ -413,9 +413,12 @@ hz_workspace_finalize (GObject *object)
   g_clear_object (&self->log);
   g_clear_object (&self->key);
   g_clear_object (&self->opinion);
+  g_clear_pointer (&self->addenda, g_ptr_array_unref);
+  g_clear_pointer (&self->directory, json_object_unref);
   g_clear_object (&self->dicomweb);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->video);
+  g_clear_object (&self->viewer_actions);
   g_clear_pointer (&self->consult, json_object_unref);
   g_clear_pointer (&self->traced, g_hash_table_unref);
   g_free (self->consult_id);
@@ -485,15 +488,28 @@ hz_workspace_class_init (HzWorkspaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, record_view);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, series_browser);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, image_view);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, image_box);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, annotation_entry);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_stack);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_editor);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_title);
-  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_text);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_verified);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_signer);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_fields);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_findings);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_diagnoses);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_treatment);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_follow_up);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_referral);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_remarks);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_addenda);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, opinion_fingerprint);
   gtk_widget_class_bind_template_callback (widget_class, chat_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, series_activated_cb);
   gtk_widget_class_bind_template_callback_full (widget_class, "opinion_signed_cb",
                                                 G_CALLBACK (_hz_workspace_opinion_signed_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "addendum_signed_cb",
+                                                G_CALLBACK (_hz_workspace_addendum_signed_cb));
 
   gtk_widget_class_install_action (widget_class, "workspace.present", NULL, present_action);
   gtk_widget_class_install_action (widget_class, "workspace.follow", NULL, follow_action);
@@ -514,9 +530,11 @@ hz_workspace_init (HzWorkspace *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   load_css_once ();
   self->cancellable = g_cancellable_new ();
+  self->addenda = g_ptr_array_new_with_free_func (g_object_unref);
   self->traced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->video = hz_video_paintable_new ();
   gtk_picture_set_paintable (self->remote_picture, GDK_PAINTABLE (self->video));
+  _hz_workspace_viewer_setup (self);
   g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (visible_page_cb), self);
   g_signal_connect_swapped (self->record_view, "section-changed", G_CALLBACK (section_changed_cb), self);
   g_signal_connect_swapped (self->record_view, "study-activated", G_CALLBACK (_hz_workspace_study_activated_cb), self);

@@ -77,6 +77,18 @@ HzSignedOpinion *hz_workspace_get_opinion        (HzWorkspace     *self);
 /* Sends a signed opinion to the hub (the editor's sign does this). */
 void             hz_workspace_submit_opinion     (HzWorkspace     *self,
                                                   HzSignedOpinion *opinion);
+/* Signs nothing: sends an addendum the editor signed to the hub and the
+ * log (the editor's "addendum-signed" does this). */
+void             hz_workspace_submit_addendum    (HzWorkspace     *self,
+                                                  HzSignedOpinion *addendum);
+/* The opinion's verified addenda, in chain order. */
+guint            hz_workspace_get_n_addenda      (HzWorkspace     *self);
+HzSignedOpinion *hz_workspace_get_addendum       (HzWorkspace     *self,
+                                                  guint            index);
+/* The hub's directory (GET directory), for the names of people and
+ * institutions; the workspace also fetches it itself. */
+void             hz_workspace_set_directory      (HzWorkspace     *self,
+                                                  JsonObject      *directory);
 gboolean         hz_workspace_export_report      (HzWorkspace     *self,
                                                   const char      *path,
                                                   GError         **error);
