@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "hz-dicomweb-client.h"
 #include "hz-hub-client.h"
 #include "hz-profile.h"
 
@@ -30,6 +31,10 @@ gboolean    hz_new_request_page_import_bundle (HzNewRequestPage *self,
 void        hz_new_request_page_submit       (HzNewRequestPage *self);
 void        hz_new_request_page_add_attachment (HzNewRequestPage *self,
                                               const char       *path);
+/* A study picked from the PACS goes with the request as a FHIR
+ * ImagingStudy in its case bundle; FALSE if it is there already. */
+gboolean    hz_new_request_page_add_study    (HzNewRequestPage *self,
+                                              const HzDicomwebStudy *study);
 /* The validation message shown now, or NULL. */
 const char *hz_new_request_page_get_problem  (HzNewRequestPage *self);
 gboolean    hz_new_request_page_is_busy      (HzNewRequestPage *self);

@@ -202,8 +202,11 @@ find_workspace (HzWindow *self, const char *consult_id)
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   GList *windows = app ? gtk_application_get_windows (app) : NULL;
 
+  /* Only this window's own: with two profiles in one process (the UI
+   * tests) the other doctor's workspace for the same consult is not ours. */
   for (GList *l = windows; l; l = l->next)
     if (HZ_IS_WORKSPACE_WINDOW (l->data)
+        && g_object_get_data (l->data, "hz-opened-by") == self
         && g_strcmp0 (hz_workspace_window_get_consult_id (l->data), consult_id) == 0)
       return l->data;
   return NULL;
@@ -218,8 +221,11 @@ open_workspace (HzWindow        *self,
   HzWorkspaceWindow *window = find_workspace (self, json_object_get_string_member_with_default (consult, "id", ""));
 
   if (window == NULL)
-    window = hz_workspace_window_new (GTK_WINDOW (self), self->client, self->signaling, self->profile,
-                                      self->settings, consult, call, invite);
+    {
+      window = hz_workspace_window_new (GTK_WINDOW (self), self->client, self->signaling, self->profile,
+                                        self->settings, consult, call, invite);
+      g_object_set_data (G_OBJECT (window), "hz-opened-by", self);
+    }
   else if (call == HZ_WORKSPACE_CALL_ANSWER)
     hz_workspace_window_answer (window, invite);
   gtk_window_present (GTK_WINDOW (window));

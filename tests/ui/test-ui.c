@@ -19,12 +19,18 @@
 #include "hz-hub-harness.h"
 #include "hz-hub-restart.h"
 #include "hz-new-request-page.h"
+#include "hz-orthanc.h"
+#include "hz-patient-record.h"
+#include "hz-pacs-study-dialog.h"
 #include "hz-queue-page.h"
 #include "hz-sign-in-page.h"
 #include "hz-test-utils.h"
 #include "hz-window.h"
+#include "hz-workspace-window.h"
 
 static HzHub *hub;
+static HzOrthanc *orthanc;
+static char *orthanc_skip;
 static HzApplication *app;
 static HzWindow *zhou;
 static HzWindow *chen;
@@ -279,6 +285,16 @@ test_queue_live (void)
   /* It rings: a desktop notification for the specialist. */
   WAIT_UNTIL (n_notifications == 1);
   g_assert_cmpstr (last_notification, ==, _("Emergency consult request"));
+  /* and chimes: once, through a GtkMediaFile of the chime in the resource */
+  {
+    HzRinger *ringer = hz_application_get_ringer (app);
+    GtkMediaStream *stream = hz_ringer_get_stream (ringer);
+
+    g_assert_nonnull (stream);
+    g_assert_true (GTK_IS_MEDIA_FILE (stream));
+    g_assert_false (gtk_media_stream_get_loop (stream));
+    g_assert_false (hz_ringer_is_ringing (ringer));
+  }
   g_assert_cmpuint (hz_queue_page_count_rows (queue_of (chen)), ==, before + 1);
   screenshot (chen, "queue-specialist");
 
@@ -519,6 +535,306 @@ respond (GtkWindow  *dialog,
   if (is_toplevel (dialog))
     gtk_window_destroy (dialog);
   g_object_unref (dialog);
+}
+
+static HzPacsStudyDialog *
+find_pacs_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      if (HZ_IS_PACS_STUDY_DIALOG (window))
+        return HZ_PACS_STUDY_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* A study from the township's PACS goes with a request: searched by a
+ * Chinese name (shown as written in the DICOM PN), by date, chosen, and
+ * found in the hub's case bundle as an ImagingStudy with its UID. */
+static void
+test_pacs_study (void)
+{
+  HzNewRequestPage *page = new_request_of (zhou);
+  GtkWidget *widget = GTK_WIDGET (page);
+  HzPacsStudyDialog *dialog;
+  const HzDicomwebStudy *study;
+  g_autofree char *display = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *token = hz_hub_login (hub, "dr.zhou");
+  g_autofree char *bundle_path = NULL;
+  g_autofree char *bundle_text = NULL;
+  g_autoptr(JsonNode) consults = NULL;
+  g_autoptr(JsonNode) bundle = NULL;
+  const char *id = NULL;
+  guint status = 0;
+
+  if (orthanc == NULL)
+    {
+      g_test_skip (orthanc_skip);
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (zhou), "win.new-request", NULL);
+  WAIT_UNTIL (hz_new_request_page_select_target (page, "department:paediatrics"));
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE, "patient_id_row")),
+                         "QS-002056");
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE, "patient_name_row")),
+                         "张小明");
+
+  /* It opens searching for the name typed in. */
+  g_assert_true (gtk_widget_activate_action (widget, "request.add-study", NULL));
+  WAIT_UNTIL ((dialog = find_pacs_dialog ()) != NULL);
+  WAIT_UNTIL (!hz_pacs_study_dialog_is_searching (dialog));
+  g_assert_cmpuint (hz_pacs_study_dialog_get_n_results (dialog), ==, 1);
+
+  /* A bad date is said so; a date range finds it again. */
+  hz_pacs_study_dialog_search (dialog, "", "", "2026-11");
+  g_assert_nonnull (hz_pacs_study_dialog_get_message (dialog));
+  g_assert_cmpuint (hz_pacs_study_dialog_get_n_results (dialog), ==, 0);
+  hz_pacs_study_dialog_search (dialog, "", "张", "2000-01-01 – 2099-12-31");
+  WAIT_UNTIL (!hz_pacs_study_dialog_is_searching (dialog));
+  g_assert_cmpuint (hz_pacs_study_dialog_get_n_results (dialog), ==, 1);
+  study = hz_pacs_study_dialog_get_result (dialog, 0);
+  display = hz_pacs_study_patient_display (study);
+  summary = hz_pacs_study_summary (study);
+  g_assert_nonnull (strstr (display, "张小明"));
+  g_assert_nonnull (strstr (summary, "CR"));
+  g_assert_cmpint (study->n_instances, ==, 1);
+  g_assert_null (hz_pacs_study_dialog_get_message (dialog));
+  screenshot (dialog, "pacs-study-search");
+  hz_pacs_study_dialog_choose (dialog, 0);
+  WAIT_UNTIL (find_pacs_dialog () == NULL);
+
+  /* Listed with the attachments; sent in the case bundle. */
+  g_assert_cmpuint (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE,
+                                                                                        "attachments_list"))), ==, TRUE);
+  gtk_switch_set_active (GTK_SWITCH (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE,
+                                                                     "consent_switch")), TRUE);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (gtk_widget_get_template_child (
+                              widget, HZ_TYPE_NEW_REQUEST_PAGE, "reason_view"))), "发热咳嗽 3 天，SpO2 92%", -1);
+  {
+    GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (widget, HZ_TYPE_NEW_REQUEST_PAGE, "attachments_list"));
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (
+      GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW)));
+
+    settle (200);
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    screenshot (zhou, "new-request-study");
+    gtk_adjustment_set_value (adjustment, 0);
+  }
+  gtk_widget_activate_action (widget, "request.send", NULL);
+  g_assert_null (hz_new_request_page_get_problem (page));
+  WAIT_UNTIL (g_strcmp0 (page_name (zhou), "queue") == 0);
+
+  consults = hz_hub_call (hub, token, "GET", "consults?box=outgoing", NULL, &status);
+  {
+    JsonArray *list = json_object_get_array_member (json_node_get_object (consults), "consults");
+    for (guint i = 0; i < json_array_get_length (list); i++)
+      {
+        JsonObject *c = json_array_get_object_element (list, i);
+        if (g_strcmp0 (json_object_get_string_member_with_default (c, "reason", ""), "发热咳嗽 3 天，SpO2 92%") == 0)
+          id = json_object_get_string_member (c, "id");
+      }
+  }
+  g_assert_nonnull (id);
+  bundle_path = g_strdup_printf ("consults/%s/bundle", id);
+  bundle = hz_hub_call (hub, token, "GET", bundle_path, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  bundle_text = json_to_string (bundle, FALSE);
+  g_assert_nonnull (strstr (bundle_text, "\"ImagingStudy\""));
+  g_assert_nonnull (strstr (bundle_text, "urn:dicom:uid"));
+  g_assert_nonnull (strstr (bundle_text, "1.2.826.0.1.3680043.10.1078.2.53"));
+  /* and it reads as a case record with that study */
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new (bundle_text, strlen (bundle_text));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HzPatientRecord) record = hz_patient_record_new_from_bytes (bytes, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (record);
+  }
+}
+
+/* Playing means asked to play: without an audio device here the stream
+ * may already have failed (its error set, playing off again). */
+static gboolean
+sounding (GtkMediaStream *stream)
+{
+  return gtk_media_stream_get_playing (stream) || gtk_media_stream_get_error (stream) != NULL;
+}
+
+static void
+send_call_message (HzWs       *ws,
+                   const char *kind,
+                   const char *call)
+{
+  g_autofree char *text = g_strdup_printf ("{\"type\":\"signal\",\"consult\":\"%s\","
+                                           "\"data\":{\"kind\":\"%s\",\"call\":\"%s\",\"v\":1,\"reason\":\"cancel\"}}",
+                                           created_id, kind, call);
+  hz_ws_send (ws, text);
+}
+
+/* An incoming call rings the chime over and over until the callee
+ * declines, or the caller gives up; a second call at once does not ring
+ * on top. (Whether sound reaches a speaker cannot be checked here: there
+ * is no audio device under the test; the stream is created, looping and
+ * asked to play, and paused at the end.) */
+static void
+test_ringtone (void)
+{
+  g_autofree char *token = hz_hub_login (hub, "dr.zhou");
+  HzWs *ws = hz_ws_connect (hub, token);
+  HzRinger *ringer = hz_application_get_ringer (app);
+  g_autoptr(JsonNode) hello = hz_ws_next (ws, "hello", 5000);
+  g_autoptr(JsonNode) reject = NULL;
+  GtkMediaStream *stream;
+  GtkWindow *dialog;
+
+  g_assert_nonnull (hello);
+  g_assert_nonnull (created_id);
+
+  /* Rings, looping, until the caller hangs up. */
+  send_call_message (ws, "invite", "ring-test-1");
+  WAIT_UNTIL (hz_window_get_ringing_dialog (chen) != NULL);
+  stream = hz_ringer_get_stream (ringer);
+  g_assert_true (hz_ringer_is_ringing (ringer));
+  g_assert_true (gtk_media_stream_get_loop (stream));
+  g_assert_true (sounding (stream));
+  settle (300);
+  g_test_message ("ringing: playing %d, error %s", gtk_media_stream_get_playing (stream),
+                  gtk_media_stream_get_error (stream) ? gtk_media_stream_get_error (stream)->message : "none");
+  screenshot (hz_window_get_ringing_dialog (chen), "incoming-call");
+  send_call_message (ws, "hangup", "ring-test-1");
+  WAIT_UNTIL (hz_window_get_ringing_dialog (chen) == NULL);
+  g_assert_false (hz_ringer_is_ringing (ringer));
+  g_assert_false (gtk_media_stream_get_playing (stream));
+  g_assert_false (gtk_media_stream_get_loop (stream));
+
+  /* Rings again; declining stops it, and the caller hears "rejected". */
+  send_call_message (ws, "invite", "ring-test-2");
+  WAIT_UNTIL ((dialog = hz_window_get_ringing_dialog (chen)) != NULL);
+  g_assert_true (hz_ringer_is_ringing (ringer));
+  g_assert_true (sounding (hz_ringer_get_stream (ringer)));
+  respond (dialog, "decline");
+  g_assert_null (hz_window_get_ringing_dialog (chen));
+  g_assert_false (hz_ringer_is_ringing (ringer));
+  g_assert_false (gtk_media_stream_get_playing (hz_ringer_get_stream (ringer)));
+  reject = hz_ws_next (ws, "signal", 5000);
+  g_assert_nonnull (reject);
+  g_assert_cmpstr (hz_json_str (reject, "data.kind"), ==, "reject");
+
+  /* With the sound turned off, a call still shows but makes no sound. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("cn.huizhen.Huizhen");
+    GtkMediaStream *before = hz_ringer_get_stream (ringer);
+
+    g_settings_set_boolean (settings, "notification-sound", FALSE);
+    send_call_message (ws, "invite", "ring-test-3");
+    WAIT_UNTIL ((dialog = hz_window_get_ringing_dialog (chen)) != NULL);
+    g_assert_false (hz_ringer_is_ringing (ringer));
+    g_assert_true (hz_ringer_get_stream (ringer) == before);
+    respond (dialog, "decline");
+    g_settings_set_boolean (settings, "notification-sound", TRUE);
+  }
+  hz_ws_free (ws);
+}
+
+static HzWorkspaceWindow *
+workspace_for (const char *consult_id)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  for (GList *l = windows; l; l = l->next)
+    if (HZ_IS_WORKSPACE_WINDOW (l->data) &&
+        g_strcmp0 (hz_workspace_window_get_consult_id (l->data), consult_id) == 0)
+      return l->data;
+  return NULL;
+}
+
+static guint
+count_workspaces (const char *consult_id)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  guint n = 0;
+
+  for (GList *l = windows; l; l = l->next)
+    if (HZ_IS_WORKSPACE_WINDOW (l->data) &&
+        g_strcmp0 (hz_workspace_window_get_consult_id (l->data), consult_id) == 0)
+      n++;
+  return n;
+}
+
+/* Start Call on the details page: the consult goes into session, the
+ * requester's workspace window opens and calls; the specialist's window
+ * rings, answering stops the ring and opens theirs. Both close cleanly. */
+static void
+test_start_call_workspace (void)
+{
+  g_autofree char *zhou_token = hz_hub_login (hub, "dr.zhou");
+  g_autofree char *chen_token = hz_hub_login (hub, "dr.chen");
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) accepted = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *accept_path = NULL;
+  HzConsultPage *page = consult_of (zhou);
+  HzRinger *ringer = hz_application_get_ringer (app);
+  HzWorkspaceWindow *mine, *theirs;
+  GtkWindow *dialog;
+  guint status = 0;
+
+  g_autofree char *bundle_file = g_build_filename (g_getenv ("HUIZHEN_SOURCE_ROOT"), "tests", "data", "fhir",
+                                                   "wang-jianguo.json", NULL);
+  g_autofree char *bundle = NULL;
+  g_autofree char *request = NULL;
+
+  g_assert_true (g_file_get_contents (bundle_file, &bundle, NULL, NULL));
+  request = g_strdup_printf ("{\"patient\":{\"id\":\"QS-000731\",\"name\":\"王建国\",\"sex\":\"male\",\"age\":62},"
+                             "\"reason\":\"复查心电图\",\"urgency\":\"routine\",\"mode\":\"live\","
+                             "\"target\":{\"specialist\":\"dr.chen\"},"
+                             "\"consent\":{\"by\":\"patient\",\"method\":\"written\"},\"bundle\":%s}", bundle);
+  created = hz_hub_call (hub, zhou_token, "POST", "consults", request, &status);
+  g_assert_cmpuint (status, ==, 201);
+  id = g_strdup (hz_json_str (created, "id"));
+  accept_path = g_strdup_printf ("consults/%s/actions/accept", id);
+  accepted = hz_hub_call (hub, chen_token, "POST", accept_path, "{}", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  hz_window_open_consult (zhou, id);
+  WAIT_UNTIL (!hz_consult_page_is_loading (page) && g_strcmp0 (hz_consult_page_get_state (page), "accepted") == 0);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (
+    GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), HZ_TYPE_CONSULT_PAGE, "start_button")))));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "consult.start-call", NULL));
+  WAIT_UNTIL ((mine = workspace_for (id)) != NULL && gtk_widget_get_mapped (GTK_WIDGET (mine)));
+  WAIT_UNTIL (g_strcmp0 (hz_consult_page_get_state (page), "in_session") == 0);
+  WAIT_UNTIL (hz_workspace_window_has_call (mine));  /* once the TURN answer is in */
+
+  /* The specialist's window rings; answering stops the ring. */
+  WAIT_UNTIL ((dialog = hz_window_get_ringing_dialog (chen)) != NULL);
+  g_assert_true (hz_ringer_is_ringing (ringer));
+  respond (dialog, "answer");
+  g_assert_false (hz_ringer_is_ringing (ringer));
+  g_assert_false (gtk_media_stream_get_playing (hz_ringer_get_stream (ringer)));
+  WAIT_UNTIL (count_workspaces (id) == 2);
+  theirs = NULL;
+  {
+    GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+    for (GList *l = windows; l; l = l->next)
+      if (HZ_IS_WORKSPACE_WINDOW (l->data) && l->data != mine &&
+          g_strcmp0 (hz_workspace_window_get_consult_id (l->data), id) == 0)
+        theirs = l->data;
+  }
+  g_assert_nonnull (theirs);
+  settle (1500);
+  screenshot (mine, "workspace-from-shell");
+
+  /* Closing ends the call and goes without a trace. */
+  gtk_window_close (GTK_WINDOW (theirs));
+  gtk_window_close (GTK_WINDOW (mine));
+  WAIT_UNTIL (count_workspaces (id) == 0);
+  settle (500);
+  g_assert_cmpstr (page_name (zhou), ==, "consult");
+  gtk_widget_activate_action (GTK_WIDGET (zhou), "win.back", NULL);
 }
 
 /* The coordinator sends a request to another specialist, with a reason:
@@ -792,7 +1108,27 @@ main (int   argc,
   /* Screenshots of finished pages, not of a cross-fade. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   start_notification_server ();
-  hub = hz_hub_start (NULL, NULL);
+  /* The township's PACS: Orthanc with the fixture studies, named in the
+   * hub's [pacs] for qingshan-thc; the client finds it in the directory. */
+  orthanc = hz_orthanc_start (&error);
+  if (orthanc == NULL)
+    {
+      orthanc_skip = g_strdup_printf ("Orthanc cannot run here: %s", error->message);
+      g_clear_error (&error);
+      hub = hz_hub_start (NULL, NULL);
+    }
+  else
+    {
+      g_autofree char *dicom = g_build_filename (g_getenv ("HUIZHEN_SOURCE_ROOT"), "tests", "data", "dicom", NULL);
+      g_autofree char *config = g_strdup_printf ("[pacs]\nqingshan-thc=%s\n", hz_orthanc_get_dicomweb_url (orthanc));
+
+      g_printerr ("# Orthanc runs in %s\n", hz_orthanc_isolation ());
+      g_assert_cmpint (hz_orthanc_upload_dir (orthanc, dicom, &error), >, 0);
+      g_assert_no_error (error);
+      g_setenv ("HUIZHEN_PACS_USER", hz_orthanc_get_user (orthanc), TRUE);
+      g_setenv ("HUIZHEN_PACS_PASSWORD", hz_orthanc_get_password (orthanc), TRUE);
+      hub = hz_hub_start (config, NULL);
+    }
   app = hz_application_new ("ui-test");
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
@@ -802,7 +1138,10 @@ main (int   argc,
   g_test_add_func ("/ui/queue-live", test_queue_live);
   g_test_add_func ("/ui/new-request", test_new_request);
   g_test_add_func ("/ui/accept-decline", test_accept_decline);
+  g_test_add_func ("/ui/ringtone", test_ringtone);
   g_test_add_func ("/ui/reassign", test_reassign);
+  g_test_add_func ("/ui/pacs-study", test_pacs_study);
+  g_test_add_func ("/ui/start-call-workspace", test_start_call_workspace);
   g_test_add_func ("/ui/offline-outbox", test_offline_outbox);
   g_test_add_func ("/ui/session-resume", test_session_resume);
   g_test_add_func ("/ui/narrow", test_narrow);
@@ -815,6 +1154,9 @@ main (int   argc,
     gtk_window_destroy (GTK_WINDOW (zhou));
   g_clear_object (&app);
   hz_hub_free (hub);
+  if (orthanc)
+    hz_orthanc_free (orthanc);
+  g_free (orthanc_skip);
   hz_test_rmdir (data_home);
   g_free (data_home);
   g_free (created_id);
