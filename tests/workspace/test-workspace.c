@@ -251,6 +251,52 @@ find_button (GtkWidget  *root,
 }
 
 static gboolean
+self_view_shown (gpointer data)
+{
+  HzWorkspace *ws = data;
+
+  return hz_video_paintable_get_n_frames (ws->local_video) > 0 &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (ws->self_stack), "picture") == 0;
+}
+
+static gboolean
+remote_video_shown (gpointer data)
+{
+  HzWorkspace *ws = data;
+
+  return hz_video_paintable_get_n_frames (ws->video) > 0 && !gtk_widget_get_visible (GTK_WIDGET (ws->video_placeholder));
+}
+
+typedef struct {
+  HzVideoPaintable *paintable;
+  guint64           n;
+} FramesAfter;
+
+static gboolean
+frames_after (gpointer data)
+{
+  FramesAfter *f = data;
+
+  return hz_video_paintable_get_n_frames (f->paintable) >= f->n;
+}
+
+/* The target of the item of @section whose target is @id, or NULL. */
+static char *
+menu_target (GMenuModel *section,
+             const char *id)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (section); i++)
+    {
+      g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (section, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                           G_VARIANT_TYPE_STRING);
+
+      if (target != NULL && g_strcmp0 (g_variant_get_string (target, NULL), id) == 0)
+        return g_variant_dup_string (target, NULL);
+    }
+  return NULL;
+}
+
+static gboolean
 names_shown (gpointer data)
 {
   HzWorkspace *ws = data;
@@ -640,11 +686,69 @@ test_two_clients (void)
   g_assert_cmpstr (hz_workspace_get_page (HZ_WORKSPACE (pair->chen.workspace)), ==, "images");
   hz_shared_session_set_following (session (&pair->chen), TRUE);
 
+  /* Self-view: each side sees its own camera small in the corner, the
+   * other doctor large. */
+  g_assert_true (hz_workspace_pair_wait (self_view_shown, pair->zhou.workspace));
+  g_assert_true (hz_workspace_pair_wait (self_view_shown, pair->chen.workspace));
+  g_assert_true (hz_workspace_pair_wait (remote_video_shown, pair->chen.workspace));
+  {
+    HzWorkspace *chen = HZ_WORKSPACE (pair->chen.workspace);
+    int big = gtk_widget_get_width (GTK_WIDGET (chen->remote_picture));
+    int small = gtk_widget_get_width (GTK_WIDGET (chen->self_frame));
+
+    g_assert_cmpint (small, >, 0);
+    g_assert_cmpint (big, >, 2 * small);
+    g_clear_pointer (&shot, g_free);
+    shot = hz_widget_test_screenshot (GTK_WIDGET (pair->chen.window), "workspace-self-view");
+  }
+
+  /* Devices: the menu lists cameras and microphones from the call's
+   * device list; choosing one switches the live call to it. */
+  {
+    HzWorkspace *chen = HZ_WORKSPACE (pair->chen.workspace);
+    g_autoptr(GMenuModel) menu = _hz_workspace_devices_menu (chen);
+    g_autoptr(GMenuModel) cameras = NULL;
+    g_autoptr(GMenuModel) microphones = NULL;
+    g_autoptr(GVariant) state = NULL;
+    g_autofree char *camera = NULL;
+    g_autofree char *microphone = NULL;
+    guint64 frames;
+
+    g_assert_cmpstr (gtk_menu_button_get_label (chen->devices_button), ==, _("Devices"));
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (chen->devices_button)), ==, _("Devices"));
+    g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+    cameras = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+    microphones = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
+    g_assert_cmpint (g_menu_model_get_n_items (cameras), >=, 2);
+    g_assert_cmpint (g_menu_model_get_n_items (microphones), >=, 2);
+    /* The listed test pattern and test tone, as a machine without
+     * devices has them. */
+    camera = menu_target (cameras, "test");
+    microphone = menu_target (microphones, "test");
+    g_assert_nonnull (camera);
+    g_assert_nonnull (microphone);
+    frames = hz_video_paintable_get_n_frames (chen->local_video);
+    g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "devices.video-source", "s", camera));
+    state = g_action_group_get_action_state (G_ACTION_GROUP (chen->device_actions), "video-source");
+    g_assert_cmpstr (g_variant_get_string (state, NULL), ==, camera);
+    g_clear_pointer (&state, g_variant_unref);
+    g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "devices.audio-source", "s", microphone));
+    state = g_action_group_get_action_state (G_ACTION_GROUP (chen->device_actions), "audio-source");
+    g_assert_cmpstr (g_variant_get_string (state, NULL), ==, microphone);
+    /* The new camera's pictures reach the self-view. */
+    {
+      FramesAfter after = { chen->local_video, frames + 5 };
+
+      g_assert_true (hz_workspace_pair_wait (frames_after, &after));
+    }
+  }
+
   /* Mute and camera off act on the call. */
   g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "workspace.mute", NULL));
   g_assert_true (hz_call_get_muted (pair->chen.call));
   g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "workspace.camera-off", NULL));
   g_assert_true (hz_call_get_camera_off (pair->chen.call));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (HZ_WORKSPACE (pair->chen.workspace)->self_stack), ==, "icon");
   g_assert_true (gtk_widget_activate_action (pair->chen.workspace, "workspace.mute", NULL));
   g_assert_false (hz_call_get_muted (pair->chen.call));
 

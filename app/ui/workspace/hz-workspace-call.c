@@ -6,8 +6,6 @@
 
 #include "hz-workspace-private.h"
 
-enum { ID_FRAME, ID_STATS, ID_STATE, ID_QUALITY, ID_MUTED };
-
 static void
 set_banner (HzWorkspace *self,
             const char  *text)
@@ -32,6 +30,7 @@ _hz_workspace_show_call_state (HzWorkspace   *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.camera-off", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.hang-up", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.present", live);
+  _hz_workspace_media_set_live (self, live);
 
   switch (state)
     {
@@ -170,12 +169,13 @@ hz_workspace_set_call (HzWorkspace *self,
       /* The call engine itself writes call.started and call.ended. */
       if (self->log != NULL)
         hz_call_set_consult_log (call, self->log, self->user_id);
-      self->call_ids[ID_FRAME] = g_signal_connect (call, "video-frame", G_CALLBACK (on_frame), self);
-      self->call_ids[ID_STATS] = g_signal_connect (call, "stats-updated", G_CALLBACK (on_stats), self);
-      self->call_ids[ID_STATE] = g_signal_connect_swapped (call, "notify::state", G_CALLBACK (update_call), self);
-      self->call_ids[ID_QUALITY] = g_signal_connect_swapped (call, "notify::quality", G_CALLBACK (update_call), self);
-      self->call_ids[ID_MUTED] = g_signal_connect_swapped (call, "notify::muted", G_CALLBACK (on_muted), self);
+      self->call_ids[HZ_WORKSPACE_CALL_FRAME] = g_signal_connect (call, "video-frame", G_CALLBACK (on_frame), self);
+      self->call_ids[HZ_WORKSPACE_CALL_STATS] = g_signal_connect (call, "stats-updated", G_CALLBACK (on_stats), self);
+      self->call_ids[HZ_WORKSPACE_CALL_STATE] = g_signal_connect_swapped (call, "notify::state", G_CALLBACK (update_call), self);
+      self->call_ids[HZ_WORKSPACE_CALL_QUALITY] = g_signal_connect_swapped (call, "notify::quality", G_CALLBACK (update_call), self);
+      self->call_ids[HZ_WORKSPACE_CALL_MUTED] = g_signal_connect_swapped (call, "notify::muted", G_CALLBACK (on_muted), self);
     }
+  _hz_workspace_media_attach (self, call);
   update_call (self);
 }
 
@@ -209,10 +209,7 @@ camera_off_action (GtkWidget  *widget,
     return;
   off = !hz_call_get_camera_off (self->call);
   hz_call_set_camera_off (self->call, off);
-  /* The call engine hands out no local picture yet: the small frame
-   * shows whether the camera is sending. */
-  gtk_image_set_from_icon_name (self->self_icon, off ? "camera-disabled-symbolic" : "camera-web-symbolic");
-  gtk_widget_set_opacity (self->self_frame, off ? 0.5 : 1.0);
+  _hz_workspace_media_camera_changed (self, off);
 }
 
 static void

@@ -29,8 +29,10 @@ struct _HzWorkspace
   gboolean          record_loaded;
 
   HzCall           *call;
-  gulong            call_ids[5];
+  gulong            call_ids[6];     /* HzWorkspaceCallHandler */
   HzVideoPaintable *video;
+  HzVideoPaintable *local_video;    /* the self-view */
+  GSimpleActionGroup *device_actions;
 
   HzSigningKey     *key;
   HzSignedOpinion  *opinion;
@@ -47,6 +49,9 @@ struct _HzWorkspace
   GtkLabel         *video_placeholder;
   GtkWidget        *self_frame;
   GtkImage         *self_icon;
+  GtkStack         *self_stack;
+  GtkImage         *self_picture;
+  GtkMenuButton    *devices_button;
   GtkLabel         *quality_label;
   GtkWidget        *call_controls;
   GtkLabel         *call_status_label;
@@ -81,6 +86,16 @@ struct _HzWorkspace
   GtkBox           *opinion_addenda;
 };
 
+/* Indexes of call_ids. */
+typedef enum {
+  HZ_WORKSPACE_CALL_FRAME,
+  HZ_WORKSPACE_CALL_STATS,
+  HZ_WORKSPACE_CALL_STATE,
+  HZ_WORKSPACE_CALL_QUALITY,
+  HZ_WORKSPACE_CALL_MUTED,
+  HZ_WORKSPACE_CALL_LOCAL_FRAME,
+} HzWorkspaceCallHandler;
+
 extern guint _hz_workspace_opinion_received_signal;
 
 /* From the generated resources (--manual-register). */
@@ -96,6 +111,14 @@ void  _hz_workspace_show_call_state    (HzWorkspace     *self,
                                         HzCallQuality    quality);
 void  _hz_workspace_opinion_setup      (HzWorkspace     *self);
 void  _hz_workspace_viewer_setup       (HzWorkspace     *self);
+void  _hz_workspace_media_setup        (HzWorkspace     *self);
+void  _hz_workspace_media_attach       (HzWorkspace     *self,
+                                        HzCall          *call);
+void  _hz_workspace_media_camera_changed (HzWorkspace   *self,
+                                        gboolean         off);
+void  _hz_workspace_media_set_live     (HzWorkspace     *self,
+                                        gboolean         live);
+GMenuModel *_hz_workspace_devices_menu (HzWorkspace     *self);
 void  _hz_workspace_study_activated_cb (HzWorkspace     *self,
                                         const char      *study_uid);
 void  _hz_workspace_opinion_signed_cb  (HzWorkspace     *self,

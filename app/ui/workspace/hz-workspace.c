@@ -419,6 +419,8 @@ hz_workspace_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->video);
   g_clear_object (&self->viewer_actions);
+  g_clear_object (&self->device_actions);
+  g_clear_object (&self->local_video);
   g_clear_pointer (&self->consult, json_object_unref);
   g_clear_pointer (&self->traced, g_hash_table_unref);
   g_free (self->consult_id);
@@ -473,6 +475,9 @@ hz_workspace_class_init (HzWorkspaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, video_placeholder);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, self_frame);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, self_icon);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, self_stack);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, self_picture);
+  gtk_widget_class_bind_template_child (widget_class, HzWorkspace, devices_button);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, quality_label);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, call_controls);
   gtk_widget_class_bind_template_child (widget_class, HzWorkspace, call_status_label);
@@ -535,6 +540,7 @@ hz_workspace_init (HzWorkspace *self)
   self->video = hz_video_paintable_new ();
   gtk_picture_set_paintable (self->remote_picture, GDK_PAINTABLE (self->video));
   _hz_workspace_viewer_setup (self);
+  _hz_workspace_media_setup (self);
   g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (visible_page_cb), self);
   g_signal_connect_swapped (self->record_view, "section-changed", G_CALLBACK (section_changed_cb), self);
   g_signal_connect_swapped (self->record_view, "study-activated", G_CALLBACK (_hz_workspace_study_activated_cb), self);
