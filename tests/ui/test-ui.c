@@ -1074,6 +1074,17 @@ test_narrow (void)
   gtk_widget_measure (GTK_WIDGET (zhou), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
   g_assert_cmpint (min_width, <=, 360);
   screenshot (zhou, "new-request-narrow");
+  {
+    GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (hz_window_get_page (zhou, "new-request"),
+                                                                 HZ_TYPE_NEW_REQUEST_PAGE, "attachments_list"));
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (
+      GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW)));
+
+    settle (200);
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    screenshot (zhou, "new-request-narrow-attachments");
+    gtk_adjustment_set_value (adjustment, 0);
+  }
   gtk_widget_activate_action (GTK_WIDGET (zhou), "win.back", NULL);
 
   /* The shortcuts window builds (a bad .ui is a fatal warning here). */
