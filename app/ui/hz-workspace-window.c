@@ -186,6 +186,8 @@ directory_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (directory == NULL || !json_object_has_member (directory, "institutions"))
     return;
+  /* People's and institutions' names for the opinion and the report. */
+  hz_workspace_set_directory (self->workspace, directory);
   institutions = json_object_get_array_member (directory, "institutions");
   for (guint i = 0; i < json_array_get_length (institutions); i++)
     {

@@ -468,11 +468,16 @@ consult_cb (GObject      *source,
     return;
   self->fetching_opinion = FALSE;
   if (consult == NULL)
+    g_warning ("consult %s not fetched: %s", self->consult_id, error->message);
+  else
+    take_opinion (self, consult);
+  if (self->refetch_opinion)
     {
-      g_warning ("consult %s not fetched: %s", self->consult_id, error->message);
-      return;
+      self->refetch_opinion = FALSE;
+      self->fetching_opinion = TRUE;
+      hz_hub_client_get_consult_async (self->client, self->consult_id, self->cancellable,
+                                       consult_cb, g_object_ref (self));
     }
-  take_opinion (self, consult);
 }
 
 static void
@@ -485,8 +490,15 @@ consult_changed_cb (HzHubClient *client,
   const char *hash = NULL;
   const char *state;
 
-  if (g_strcmp0 (consult_id, self->consult_id) != 0 || self->fetching_opinion)
+  if (g_strcmp0 (consult_id, self->consult_id) != 0)
     return;
+  if (self->fetching_opinion)
+    {
+      /* An addendum signed while the opinion was on its way: ask again
+       * once this answer is in. */
+      self->refetch_opinion = TRUE;
+      return;
+    }
   if (event != NULL)
     {
       JsonObject *payload = object_member (event, "payload", NULL);

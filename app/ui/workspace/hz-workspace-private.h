@@ -40,6 +40,7 @@ struct _HzWorkspace
   JsonObject       *directory;      /* the hub's, for people's names */
   gulong            consult_changed_id;
   gboolean          fetching_opinion;
+  gboolean          refetch_opinion;  /* news came during the fetch */
   HzDicomwebClient *dicomweb;
 
   /* template */
