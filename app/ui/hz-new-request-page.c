@@ -8,54 +8,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "hz-new-request-page.h"
-#include "hz-pacs-study-dialog.h"
+#include "hz-new-request-page-private.h"
 #include "hz-patient-record.h"
-
-#define DRAFT_FILE "new-request-draft.json"
-#define MAX_BUNDLE_BYTES (8 * 1024 * 1024)
-
-struct _HzNewRequestPage
-{
-  GtkWidget       parent_instance;
-
-  GtkLabel       *problem_label;
-  AdwEntryRow    *patient_id_row;
-  AdwEntryRow    *patient_name_row;
-  AdwComboRow    *sex_row;
-  GtkSpinButton  *age_spin;
-  AdwActionRow   *bundle_row;
-  GtkSwitch      *consent_switch;
-  AdwComboRow    *consent_by_row;
-  AdwComboRow    *consent_method_row;
-  GtkTextView    *reason_view;
-  AdwEntryRow    *question_row;
-  AdwComboRow    *urgency_row;
-  AdwComboRow    *mode_row;
-  AdwComboRow    *target_row;
-  GtkStringList  *target_list;
-  GtkListBox     *attachments_list;
-  GtkSearchEntry *patient_search;
-  GtkListBox     *patient_results;
-
-  GSettings      *settings;
-  GPtrArray      *patients;       /* PatientEntry, from the patient folder */
-  GPtrArray      *found;          /* paths, as patient_results */
-
-  HzHubClient    *client;
-  HzProfile      *profile;
-  GCancellable   *cancellable;
-  JsonNode       *bundle;         /* imported, or NULL */
-  char           *bundle_path;
-  GPtrArray      *targets;        /* "department:ID" / "specialist:ID", as target_list */
-  GPtrArray      *attachments;    /* paths */
-  JsonArray      *studies;        /* FHIR ImagingStudy resources picked from the PACS */
-  HzDicomwebClient *pacs;         /* the user's institution's, from the directory */
-  gboolean        busy;
-  gboolean        checking;       /* a send was refused: re-check as fields change */
-  guint           uploads;
-  char           *created_id;
-};
 
 G_DEFINE_FINAL_TYPE (HzNewRequestPage, hz_new_request_page, GTK_TYPE_WIDGET)
 
@@ -108,8 +62,8 @@ reason_text (HzNewRequestPage *self)
   return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
 }
 
-static void
-show_problem (HzNewRequestPage *self,
+void
+_hz_new_request_page_show_problem (HzNewRequestPage *self,
               const char       *text)
 {
   gtk_label_set_label (self->problem_label, text ? text : "");
@@ -187,37 +141,6 @@ fill_targets (HzNewRequestPage *self,
     }
 }
 
-/* The PACS of the user's institution, as the directory says (the same
- * as the workspace's); credentials, for a PACS that asks for them, from
- * HUIZHEN_PACS_USER and HUIZHEN_PACS_PASSWORD. */
-static void
-use_pacs (HzNewRequestPage *self,
-          JsonObject       *directory)
-{
-  JsonObject *user = self->client ? hz_hub_client_get_user (self->client) : NULL;
-  const char *institution = user ? json_object_get_string_member_with_default (user, "institution", "") : "";
-  JsonArray *institutions = json_object_has_member (directory, "institutions")
-                            ? json_object_get_array_member (directory, "institutions") : NULL;
-
-  g_clear_object (&self->pacs);
-  for (guint i = 0; institutions && i < json_array_get_length (institutions); i++)
-    {
-      JsonObject *inst = json_array_get_object_element (institutions, i);
-      const char *url;
-
-      if (inst == NULL || g_strcmp0 (json_object_get_string_member_with_default (inst, "id", ""), institution) != 0)
-        continue;
-      url = json_object_get_string_member_with_default (inst, "pacs_url", NULL);
-      if (url == NULL || *url == '\0')
-        return;
-      self->pacs = hz_dicomweb_client_new (url);
-      if (g_getenv ("HUIZHEN_PACS_USER"))
-        hz_dicomweb_client_set_basic_auth (self->pacs, g_getenv ("HUIZHEN_PACS_USER"),
-                                           g_getenv ("HUIZHEN_PACS_PASSWORD"));
-      return;
-    }
-}
-
 static void
 directory_cb (GObject      *source,
               GAsyncResult *result,
@@ -231,7 +154,7 @@ directory_cb (GObject      *source,
   if (directory)
     {
       fill_targets (self, directory);
-      use_pacs (self, directory);
+      _hz_new_request_page_use_pacs (self, directory);
     }
 }
 
@@ -346,7 +269,7 @@ hz_new_request_page_choose_patient (HzNewRequestPage *self,
   file = g_file_new_for_path (g_ptr_array_index (self->found, index));
   if (!hz_new_request_page_import_bundle (self, file, &error))
     {
-      show_problem (self, error->message);
+      _hz_new_request_page_show_problem (self, error->message);
       return FALSE;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->patient_search), "");
@@ -377,8 +300,8 @@ hz_new_request_page_set_settings (HzNewRequestPage *self,
 
 /* Attachments */
 
-static void
-update_attachments (HzNewRequestPage *self)
+void
+_hz_new_request_page_update_attachments (HzNewRequestPage *self)
 {
   GtkWidget *child;
 
@@ -484,8 +407,8 @@ clear_form (HzNewRequestPage *self)
   g_ptr_array_set_size (self->attachments, 0);
   json_array_unref (self->studies);
   self->studies = json_array_new ();
-  update_attachments (self);
-  show_problem (self, NULL);
+  _hz_new_request_page_update_attachments (self);
+  _hz_new_request_page_show_problem (self, NULL);
 }
 
 static void
@@ -525,7 +448,7 @@ load_draft (HzNewRequestPage *self)
   for (guint i = 0; files && i < json_array_get_length (files); i++)
     if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (files, i)))
       json_array_add_element (self->studies, json_node_copy (json_array_get_element (files, i)));
-  update_attachments (self);
+  _hz_new_request_page_update_attachments (self);
 }
 
 void
@@ -607,7 +530,7 @@ import_response_cb (GtkNativeDialog *dialog,
         {
           g_autofree char *text = g_strdup_printf (_("This file could not be read as a FHIR case bundle: %s"),
                                                    error->message);
-          show_problem (self, text);
+          _hz_new_request_page_show_problem (self, text);
         }
     }
   g_object_unref (dialog);
@@ -645,7 +568,7 @@ hz_new_request_page_add_attachment (HzNewRequestPage *self,
                                     const char       *path)
 {
   g_ptr_array_add (self->attachments, g_strdup (path));
-  update_attachments (self);
+  _hz_new_request_page_update_attachments (self);
 }
 
 static void
@@ -722,7 +645,7 @@ field_changed_cb (HzNewRequestPage *self)
   if (!self->checking)
     return;
   problem = validate (self);
-  show_problem (self, problem);
+  _hz_new_request_page_show_problem (self, problem);
 }
 
 static void upload_next (HzNewRequestPage *self);
@@ -798,148 +721,13 @@ create_cb (GObject      *source,
     {
       self->busy = FALSE;
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.send", TRUE);
-      show_problem (self, error->message);
+      _hz_new_request_page_show_problem (self, error->message);
       return;
     }
   g_free (self->created_id);
   self->created_id = consult ? g_strdup (json_object_get_string_member_with_default (consult, "id", "")) : NULL;
   self->uploads = 0;
   upload_next (self);
-}
-
-/* The case bundle to send: the imported one (or, without one, a bundle
- * of just the patient as typed in), plus an ImagingStudy for each study
- * picked from the PACS. The hub's request has no field for studies; the
- * case bundle is where the workspace finds them. */
-static JsonNode *
-bundle_with_studies (HzNewRequestPage *self)
-{
-  JsonNode *node = self->bundle ? json_node_copy (self->bundle) : NULL;
-  JsonObject *bundle;
-  JsonArray *entries;
-  g_autofree char *patient_ref = NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *fresh = json_object_new ();
-      JsonObject *entry = json_object_new ();
-      JsonObject *patient = json_object_new ();
-      JsonArray *identifiers = json_array_new ();
-      JsonObject *identifier = json_object_new ();
-      JsonArray *names = json_array_new ();
-      JsonObject *name = json_object_new ();
-      const char *id = gtk_editable_get_text (GTK_EDITABLE (self->patient_id_row));
-
-      g_clear_pointer (&node, json_node_unref);
-      json_object_set_string_member (fresh, "resourceType", "Bundle");
-      json_object_set_string_member (fresh, "type", "collection");
-      json_object_set_string_member (patient, "resourceType", "Patient");
-      json_object_set_string_member (patient, "id", "patient");
-      json_object_set_string_member (identifier, "value", *id ? id : "unknown");
-      json_array_add_object_element (identifiers, identifier);
-      json_object_set_array_member (patient, "identifier", identifiers);
-      json_object_set_string_member (name, "text", gtk_editable_get_text (GTK_EDITABLE (self->patient_name_row)));
-      json_array_add_object_element (names, name);
-      json_object_set_array_member (patient, "name", names);
-      json_object_set_string_member (patient, "gender", sexes[MIN (adw_combo_row_get_selected (self->sex_row), 2)]);
-      json_object_set_string_member (entry, "fullUrl", "urn:uuid:00000000-0000-4000-8000-000000000001");
-      json_object_set_object_member (entry, "resource", patient);
-      entries = json_array_new ();
-      json_array_add_object_element (entries, entry);
-      json_object_set_array_member (fresh, "entry", entries);
-      node = json_node_new (JSON_NODE_OBJECT);
-      json_node_take_object (node, fresh);
-    }
-  bundle = json_node_get_object (node);
-  if (!json_object_has_member (bundle, "entry") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (bundle, "entry")))
-    json_object_set_array_member (bundle, "entry", json_array_new ());
-  entries = json_object_get_array_member (bundle, "entry");
-  for (guint i = 0; patient_ref == NULL && i < json_array_get_length (entries); i++)
-    {
-      JsonNode *entry_node = json_array_get_element (entries, i);
-      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (entry_node) ? json_node_get_object (entry_node) : NULL;
-      JsonNode *resource_node = entry ? json_object_get_member (entry, "resource") : NULL;
-      JsonObject *resource = resource_node && JSON_NODE_HOLDS_OBJECT (resource_node) ? json_node_get_object (resource_node) : NULL;
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (resource, "resourceType", ""), "Patient") != 0)
-        continue;
-      if (json_object_get_string_member_with_default (entry, "fullUrl", NULL))
-        patient_ref = g_strdup (json_object_get_string_member (entry, "fullUrl"));
-      else
-        patient_ref = g_strconcat ("Patient/", json_object_get_string_member_with_default (resource, "id", ""), NULL);
-    }
-  for (guint i = 0; i < json_array_get_length (self->studies); i++)
-    {
-      JsonObject *study = json_object_ref (json_array_get_object_element (self->studies, i));
-      JsonObject *entry = json_object_new ();
-      JsonObject *subject = json_object_new ();
-
-      json_object_set_string_member (subject, "reference", patient_ref ? patient_ref : "Patient/patient");
-      json_object_set_object_member (study, "subject", subject);
-      json_object_set_object_member (entry, "resource", study);
-      json_array_add_object_element (entries, entry);
-    }
-  return node;
-}
-
-/* Adds a study chosen in the PACS; FALSE if it is already in the
- * request (picked before, or in the imported case bundle). */
-gboolean
-hz_new_request_page_add_study (HzNewRequestPage      *self,
-                               const HzDicomwebStudy *study)
-{
-  g_autoptr(JsonObject) resource = hz_pacs_study_to_fhir (study, "Patient/patient");
-  g_autofree char *uid = g_strconcat ("urn:oid:", study->study_instance_uid, NULL);
-  g_autofree char *bundle_text = self->bundle ? json_to_string (self->bundle, FALSE) : NULL;
-
-  for (guint i = 0; i < json_array_get_length (self->studies); i++)
-    if (g_strcmp0 (json_object_get_string_member_with_default (json_array_get_object_element (self->studies, i), "id", ""),
-                   json_object_get_string_member (resource, "id")) == 0)
-      return FALSE;
-  if (bundle_text && (strstr (bundle_text, uid) || strstr (bundle_text, study->study_instance_uid)))
-    {
-      show_problem (self, _("This study is already in the imported case bundle."));
-      return FALSE;
-    }
-  json_array_add_object_element (self->studies, g_steal_pointer (&resource));
-  update_attachments (self);
-  return TRUE;
-}
-
-static void
-study_chosen_cb (HzPacsStudyDialog     *dialog,
-                 const HzDicomwebStudy *study,
-                 HzNewRequestPage      *self)
-{
-  hz_new_request_page_add_study (self, study);
-}
-
-static void
-add_study_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  HzNewRequestPage *self = HZ_NEW_REQUEST_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  HzPacsStudyDialog *dialog;
-
-  if (self->pacs == NULL)
-    {
-      show_problem (self, _("No PACS is set up for your institution on the hub. Attach the images as DICOM files instead."));
-      return;
-    }
-  dialog = hz_pacs_study_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->pacs);
-  g_signal_connect_object (dialog, "study-chosen", G_CALLBACK (study_chosen_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-  /* The patient's ID as typed, to start from. */
-  {
-    const char *id = gtk_editable_get_text (GTK_EDITABLE (self->patient_id_row));
-    const char *name = gtk_editable_get_text (GTK_EDITABLE (self->patient_name_row));
-    if (*name)
-      hz_pacs_study_dialog_search (dialog, NULL, name, NULL);
-    else if (*id)
-      hz_pacs_study_dialog_search (dialog, id, NULL, NULL);
-  }
 }
 
 void
@@ -962,10 +750,10 @@ hz_new_request_page_submit (HzNewRequestPage *self)
       json_object_unref (target);
       if (problem)
         self->checking = TRUE;
-      show_problem (self, problem);
+      _hz_new_request_page_show_problem (self, problem);
       return;
     }
-  show_problem (self, NULL);
+  _hz_new_request_page_show_problem (self, NULL);
   json_object_set_string_member (patient, "id", *id ? id : "unknown");
   json_object_set_string_member (patient, "name", gtk_editable_get_text (GTK_EDITABLE (self->patient_name_row)));
   json_object_set_string_member (patient, "sex", sexes[MIN (adw_combo_row_get_selected (self->sex_row), 2)]);
@@ -986,7 +774,7 @@ hz_new_request_page_submit (HzNewRequestPage *self)
     json_object_set_string_member (target, "department", target_key + strlen ("department:"));
   json_object_set_object_member (request, "target", target);
   if (self->bundle || json_array_get_length (self->studies) > 0)
-    json_object_set_member (request, "bundle", bundle_with_studies (self));
+    json_object_set_member (request, "bundle", _hz_new_request_page_bundle_with_studies (self));
 
   self->busy = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.send", FALSE);
@@ -1074,7 +862,7 @@ hz_new_request_page_class_init (HzNewRequestPageClass *klass)
   gtk_widget_class_install_action (widget_class, "request.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "request.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "request.attach", NULL, attach_action);
-  gtk_widget_class_install_action (widget_class, "request.add-study", NULL, add_study_action);
+  gtk_widget_class_install_action (widget_class, "request.add-study", NULL, _hz_new_request_page_add_study_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "request.send", NULL);
 }
 
@@ -1088,7 +876,7 @@ hz_new_request_page_init (HzNewRequestPage *self)
   self->found = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   adw_combo_row_set_selected (self->sex_row, 2);
-  update_attachments (self);
+  _hz_new_request_page_update_attachments (self);
   g_signal_connect_swapped (self->patient_id_row, "changed", G_CALLBACK (field_changed_cb), self);
   g_signal_connect_swapped (self->patient_name_row, "changed", G_CALLBACK (field_changed_cb), self);
   g_signal_connect_swapped (self->consent_switch, "notify::active", G_CALLBACK (field_changed_cb), self);

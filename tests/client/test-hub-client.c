@@ -389,6 +389,60 @@ test_bundle_cache (void)
   hz_test_rmdir (dir);
 }
 
+/* A file sent with a consult is listed (name, type, size) and comes back
+ * byte for byte; a bad consult number never reaches the hub. */
+static void
+test_attachments (void)
+{
+  g_autoptr(HzHub) hub = hz_hub_start (NULL, NULL);
+  g_autoptr(HzHubClient) zhou = new_client (hub, NULL);
+  g_autoptr(HzHubClient) chen = new_client (hub, NULL);
+  g_autoptr(JsonObject) created = NULL;
+  g_autoptr(JsonObject) uploaded = NULL;
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(JsonArray) none = NULL;
+  g_autoptr(GBytes) back = NULL;
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GAsyncResult) r3 = NULL;
+  g_autoptr(GAsyncResult) r4 = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char pdf[] = "%PDF-1.4\n% a tiny test document\n%%EOF\n";
+  g_autoptr(GBytes) content = g_bytes_new_static (pdf, sizeof pdf - 1);
+  JsonObject *item;
+  const char *id;
+
+  login (zhou, "dr.zhou");
+  login (chen, "dr.chen");
+  created = create (zhou, &error);
+  g_assert_no_error (error);
+  id = json_object_get_string_member (created, "id");
+
+  hz_hub_client_upload_attachment_async (zhou, id, content, "application/pdf", "心电图报告.pdf", NULL, result_cb, &r1);
+  uploaded = hz_hub_client_upload_attachment_finish (zhou, wait_result (&r1), &error);
+  g_assert_no_error (error);
+
+  hz_hub_client_list_attachments_async (chen, id, NULL, result_cb, &r2);
+  list = hz_hub_client_list_attachments_finish (chen, wait_result (&r2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  item = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "filename"), ==, "心电图报告.pdf");
+  g_assert_cmpstr (json_object_get_string_member (item, "content_type"), ==, "application/pdf");
+  g_assert_cmpint (json_object_get_int_member (item, "size"), ==, (gint64) (sizeof pdf - 1));
+  g_assert_cmpstr (json_object_get_string_member (item, "sha256"), ==, json_object_get_string_member (uploaded, "sha256"));
+
+  hz_hub_client_download_attachment_async (chen, id, json_object_get_string_member (item, "sha256"), NULL, result_cb, &r3);
+  back = hz_hub_client_download_attachment_finish (chen, wait_result (&r3), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (back, content));
+
+  hz_hub_client_list_attachments_async (chen, "../../me", NULL, result_cb, &r4);
+  none = hz_hub_client_list_attachments_finish (chen, wait_result (&r4), &error);
+  g_assert_error (error, HZ_HUB_CLIENT_ERROR, HZ_HUB_CLIENT_ERROR_INVALID_ARGUMENT);
+  g_assert_null (none);
+}
+
 static void
 test_reconnect_catch_up (void)
 {
@@ -663,6 +717,7 @@ main (int   argc,
   g_test_add_func ("/client/consult-between-two", test_consult_between_two);
   g_test_add_func ("/client/signal-relay", test_signal_relay);
   g_test_add_func ("/client/bundle-cache", test_bundle_cache);
+  g_test_add_func ("/client/attachments", test_attachments);
   g_test_add_func ("/client/reconnect-catch-up", test_reconnect_catch_up);
   g_test_add_func ("/client/outbox-once", test_outbox_once);
   g_test_add_func ("/client/tls", test_tls);
