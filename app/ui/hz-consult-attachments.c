@@ -118,7 +118,7 @@ fill (HzConsultAttachments *self)
   clear_rows (self);
   if (n == 0)
     {
-      show_status (self, _("None attached"));
+      show_status (self, _("No files attached"));
       return;
     }
   for (guint i = 0; i < n; i++)
@@ -183,7 +183,7 @@ hz_consult_attachments_load (HzConsultAttachments *self,
   self->consult_id = g_strdup (consult_id);
   self->loading = FALSE;
   clear_rows (self);
-  show_status (self, _("None attached"));
+  show_status (self, _("No files attached"));
   if (self->client == NULL || consult_id == NULL)
     return;
   self->loading = TRUE;

@@ -563,7 +563,7 @@ open_reassign_dialog (HzConsultPage *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (targets), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reassign to"), -1);
   gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason (optional)"));
   gtk_entry_set_activates_default (GTK_ENTRY (reason), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (reason), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (reason), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason for reassigning"), -1);
   gtk_box_append (GTK_BOX (box), targets);
   gtk_box_append (GTK_BOX (box), reason);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
@@ -637,7 +637,8 @@ ask_reason (HzConsultPage *self,
   GtkWidget *entry = gtk_entry_new ();
 
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason"), -1);
+  /* Not "Reason": that is the consult's own reason (会诊原因) elsewhere. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Your reason"), -1);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Back"), "ok", ok_label, NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "ok", ADW_RESPONSE_SUGGESTED);
