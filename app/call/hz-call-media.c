@@ -462,25 +462,20 @@ mapped_buffer_free (gpointer data)
   g_free (m);
 }
 
-static gboolean
-deliver_frame_cb (gpointer user_data)
+/* A sample from one of our BGRA appsinks as an HzVideoFrame, or NULL.
+ * No copy: the GBytes is the mapped buffer, unmapped when it goes. */
+HzVideoFrame *
+_hz_call_frame_from_sample (GstSample *sample)
 {
-  HzCall *self = user_data;
-  g_autoptr(GstSample) sample = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(HzVideoFrame) frame = NULL;
+  HzVideoFrame *frame;
   GstVideoInfo info;
   GstVideoMeta *meta;
   MappedBuffer *m;
   GstBuffer *buffer;
 
-  g_mutex_lock (&self->lock);
-  sample = g_steal_pointer (&self->newest_sample);
-  self->frame_queued = FALSE;
-  g_mutex_unlock (&self->lock);
-  if (sample == NULL || self->state == HZ_CALL_STATE_ENDED ||
-      !gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
-    return G_SOURCE_REMOVE;
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
+    return NULL;
   buffer = gst_sample_get_buffer (sample);
   m = g_new0 (MappedBuffer, 1);
   m->buffer = gst_buffer_ref (buffer);
@@ -488,16 +483,33 @@ deliver_frame_cb (gpointer user_data)
     {
       gst_buffer_unref (m->buffer);
       g_free (m);
-      return G_SOURCE_REMOVE;
+      return NULL;
     }
   meta = gst_buffer_get_video_meta (buffer);
-  /* No copy: the GBytes is the mapped buffer, unmapped when it goes. */
   bytes = g_bytes_new_with_free_func (m->map.data, m->map.size, mapped_buffer_free, m);
   frame = hz_video_frame_new (bytes, GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
                               meta ? (gsize) meta->stride[0] : (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&info, 0));
   if (GST_BUFFER_PTS_IS_VALID (buffer))
     frame->pts_us = GST_BUFFER_PTS (buffer) / GST_USECOND;
-  _hz_call_emit_frame (self, frame);
+  return frame;
+}
+
+static gboolean
+deliver_frame_cb (gpointer user_data)
+{
+  HzCall *self = user_data;
+  g_autoptr(GstSample) sample = NULL;
+  g_autoptr(HzVideoFrame) frame = NULL;
+
+  g_mutex_lock (&self->lock);
+  sample = g_steal_pointer (&self->newest_sample);
+  self->frame_queued = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (sample == NULL || self->state == HZ_CALL_STATE_ENDED)
+    return G_SOURCE_REMOVE;
+  frame = _hz_call_frame_from_sample (sample);
+  if (frame != NULL)
+    _hz_call_emit_frame (self, frame);
   return G_SOURCE_REMOVE;
 }
 

@@ -46,57 +46,23 @@ _hz_call_preview_class_init (GObjectClass *object_class)
                   HZ_TYPE_VIDEO_FRAME | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
-typedef struct {
-  GstBuffer  *buffer;
-  GstMapInfo  map;
-} MappedBuffer;
-
-static void
-mapped_buffer_free (gpointer data)
-{
-  MappedBuffer *m = data;
-
-  gst_buffer_unmap (m->buffer, &m->map);
-  gst_buffer_unref (m->buffer);
-  g_free (m);
-}
-
 static gboolean
 deliver_local_cb (gpointer user_data)
 {
   HzCall *self = user_data;
   g_autoptr(GstSample) sample = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(HzVideoFrame) frame = NULL;
-  GstVideoInfo info;
-  GstVideoMeta *meta;
-  GstBuffer *buffer;
-  MappedBuffer *m;
 
   g_mutex_lock (&self->lock);
   sample = g_steal_pointer (&self->local_sample);
   self->local_queued = FALSE;
   g_mutex_unlock (&self->lock);
   /* A picture that was on its way when the camera went off is not shown. */
-  if (sample == NULL || self->state == HZ_CALL_STATE_ENDED || self->camera_off ||
-      !gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
+  if (sample == NULL || self->state == HZ_CALL_STATE_ENDED || self->camera_off)
     return G_SOURCE_REMOVE;
-  buffer = gst_sample_get_buffer (sample);
-  m = g_new0 (MappedBuffer, 1);
-  m->buffer = gst_buffer_ref (buffer);
-  if (!gst_buffer_map (m->buffer, &m->map, GST_MAP_READ))
-    {
-      gst_buffer_unref (m->buffer);
-      g_free (m);
-      return G_SOURCE_REMOVE;
-    }
-  meta = gst_buffer_get_video_meta (buffer);
-  bytes = g_bytes_new_with_free_func (m->map.data, m->map.size, mapped_buffer_free, m);
-  frame = hz_video_frame_new (bytes, GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
-                              meta ? (gsize) meta->stride[0] : (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&info, 0));
-  if (GST_BUFFER_PTS_IS_VALID (buffer))
-    frame->pts_us = GST_BUFFER_PTS (buffer) / GST_USECOND;
-  g_signal_emit (self, local_frame_signal, 0, frame);
+  frame = _hz_call_frame_from_sample (sample);
+  if (frame != NULL)
+    g_signal_emit (self, local_frame_signal, 0, frame);
   return G_SOURCE_REMOVE;
 }
 

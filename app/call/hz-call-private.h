@@ -208,5 +208,6 @@ void     _hz_call_codecs_apply_answer (HzCall     *self,
 void     _hz_call_codecs_set_bitrate (HzCall      *self,
                                       guint        kbps);
 GstElement *_hz_call_codecs_active_encoder (HzCall *self);
+HzVideoFrame *_hz_call_frame_from_sample (GstSample *sample);
 
 G_END_DECLS
