@@ -141,23 +141,16 @@ settle (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
-static void
-screenshot (gpointer    window,
-            const char *name)
+/* The window as it is drawn now. */
+static GdkTexture *
+render (gpointer window)
 {
-  const char *dir = g_getenv ("HZ_SCREENSHOT_DIR");
-  const char *lang = g_getenv ("HZ_SCREENSHOT_LANG");
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
   GskRenderer *renderer;
-  int width, height;
+  int width = 0, height = 0;
 
-  if (dir == NULL)
-    return;
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)) && gtk_widget_get_width (GTK_WIDGET (window)) > 0);
   settle (300);
   /* Under a sanitizer a frame may still be pending: draw until there is
@@ -176,11 +169,43 @@ screenshot (gpointer    window,
     }
   g_assert_nonnull (node);
   renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+static void
+screenshot (gpointer    window,
+            const char *name)
+{
+  const char *dir = g_getenv ("HZ_SCREENSHOT_DIR");
+  const char *lang = g_getenv ("HZ_SCREENSHOT_LANG");
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  texture = render (window);
   g_mkdir_with_parents (dir, 0755);
   file = g_strdup_printf ("%s-%s.png", name, lang ? lang : "en");
   path = g_build_filename (dir, file, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* Mean luminance of the window, 0..255. */
+static double
+mean_luminance (gpointer window)
+{
+  g_autoptr(GdkTexture) texture = render (window);
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autofree guchar *pixels = g_malloc ((gsize) width * height * 4);
+  double sum = 0;
+
+  /* CAIRO_FORMAT_ARGB32 in memory: B, G, R, A on this little-endian machine. */
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    sum += 0.0722 * pixels[4 * i] + 0.7152 * pixels[4 * i + 1] + 0.2126 * pixels[4 * i + 2];
+  return sum / ((double) width * height);
 }
 
 static HzWindow *
@@ -1059,6 +1084,28 @@ test_sign_out (void)
   }
 }
 
+/* The dark style: the whole window follows it (no widget of ours keeps
+ * light colours of its own), and back. */
+static void
+test_dark (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  double light, dark;
+
+  light = mean_luminance (zhou);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  settle (300);
+  g_assert_true (adw_style_manager_get_dark (style));
+  dark = mean_luminance (zhou);
+  screenshot (zhou, "queue-dark");
+  g_test_message ("mean luminance: light %.0f, dark %.0f", light, dark);
+  g_assert_cmpfloat (dark, <, 80);
+  g_assert_cmpfloat (light - dark, >, 100);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  settle (300);
+  g_assert_false (adw_style_manager_get_dark (style));
+}
+
 /* The narrowest supported width: nothing may need more. */
 static void
 test_narrow (void)
@@ -1157,6 +1204,7 @@ main (int   argc,
   g_test_add_func ("/ui/start-call-workspace", test_start_call_workspace);
   g_test_add_func ("/ui/offline-outbox", test_offline_outbox);
   g_test_add_func ("/ui/session-resume", test_session_resume);
+  g_test_add_func ("/ui/dark", test_dark);
   g_test_add_func ("/ui/narrow", test_narrow);
   g_test_add_func ("/ui/sign-out", test_sign_out);
   status = g_test_run ();
