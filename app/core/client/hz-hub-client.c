@@ -953,6 +953,25 @@ hz_hub_client_list_consults_finish (HzHubClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* GET consults/ID then suffix, after checking the id. */
+static void
+get_consult_json (HzHubClient        *self,
+                  GetKind             kind,
+                  const char         *consult_id,
+                  const char         *suffix,
+                  GCancellable       *cancellable,
+                  GAsyncReadyCallback callback,
+                  gpointer            user_data)
+{
+  g_autoptr(GTask) bad = bad_id_task (self, consult_id, cancellable, callback, user_data);
+  g_autofree char *path = NULL;
+
+  if (bad)
+    return;
+  path = g_strdup_printf ("consults/%s%s", consult_id, suffix);
+  get_json (self, kind, path, cancellable, callback, user_data);
+}
+
 void
 hz_hub_client_get_consult_async (HzHubClient        *self,
                                  const char         *consult_id,
@@ -960,13 +979,7 @@ hz_hub_client_get_consult_async (HzHubClient        *self,
                                  GAsyncReadyCallback callback,
                                  gpointer            user_data)
 {
-  g_autoptr(GTask) bad = bad_id_task (self, consult_id, cancellable, callback, user_data);
-  g_autofree char *path = NULL;
-
-  if (bad)
-    return;
-  path = g_strdup_printf ("consults/%s", consult_id);
-  get_json (self, GET_CONSULT, path, cancellable, callback, user_data);
+  get_consult_json (self, GET_CONSULT, consult_id, "", cancellable, callback, user_data);
 }
 
 JsonObject *
@@ -984,13 +997,7 @@ hz_hub_client_list_events_async (HzHubClient        *self,
                                  GAsyncReadyCallback callback,
                                  gpointer            user_data)
 {
-  g_autoptr(GTask) bad = bad_id_task (self, consult_id, cancellable, callback, user_data);
-  g_autofree char *path = NULL;
-
-  if (bad)
-    return;
-  path = g_strdup_printf ("consults/%s/events", consult_id);
-  get_json (self, GET_EVENTS, path, cancellable, callback, user_data);
+  get_consult_json (self, GET_EVENTS, consult_id, "/events", cancellable, callback, user_data);
 }
 
 JsonArray *
@@ -1008,13 +1015,7 @@ hz_hub_client_list_attachments_async (HzHubClient        *self,
                                       GAsyncReadyCallback callback,
                                       gpointer            user_data)
 {
-  g_autoptr(GTask) bad = bad_id_task (self, consult_id, cancellable, callback, user_data);
-  g_autofree char *path = NULL;
-
-  if (bad)
-    return;
-  path = g_strdup_printf ("consults/%s/attachments", consult_id);
-  get_json (self, GET_ATTACHMENTS, path, cancellable, callback, user_data);
+  get_consult_json (self, GET_ATTACHMENTS, consult_id, "/attachments", cancellable, callback, user_data);
 }
 
 JsonArray *
