@@ -36,6 +36,7 @@ typedef struct {
   char                    *status;  /* available, away */
   gint64                   window_start;
   guint                    window_count;
+  gint64                   hello_seq; /* later events reach us live */
 } Client;
 
 /* A consult in session, and its two doctors (busy while it lasts). */
@@ -378,6 +379,10 @@ handle_resume (Client     *client,
       HzHubConsult *consult;
       g_autoptr(JsonNode) message = NULL;
 
+      /* Everything after the hello was pushed to this connection as it
+       * happened; replaying it would tell the client twice. */
+      if (event->seq > client->hello_seq)
+        break;
       if (event->consult_id == NULL)
         continue;
       if (!g_hash_table_lookup_extended (visible, event->consult_id, NULL, (gpointer *) &consult))
@@ -588,8 +593,9 @@ send_hello (Client *client)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, "hello");
+  client->hello_seq = hz_hub_store_last_seq (client->relay->store);
   json_builder_set_member_name (b, "cursor");
-  json_builder_add_int_value (b, hz_hub_store_last_seq (client->relay->store));
+  json_builder_add_int_value (b, client->hello_seq);
   json_builder_set_member_name (b, "user");
   json_builder_add_value (b, hz_hub_user_to_json (client->user));
   json_builder_end_object (b);

@@ -451,6 +451,10 @@ test_reconnect_catch_up (void)
   g_autofree char *resume = NULL;
   g_autoptr(JsonNode) hello = NULL;
   g_autoptr(JsonNode) missed = NULL;
+  g_autoptr(JsonNode) hello2 = NULL;
+  g_autoptr(JsonNode) live = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autofree char *other = NULL;
   HzWs *ws = hz_ws_connect (hub, zhou);
   gint64 cursor;
 
@@ -462,6 +466,16 @@ test_reconnect_catch_up (void)
   g_assert_cmpuint (act (hub, chen, id, "accept", NULL, NULL), ==, 200);
 
   ws = hz_ws_connect (hub, zhou);
+  hello2 = hz_ws_next (ws, "hello", 2000);
+  /* Back, but before the resume is read, something new happens: it comes
+   * live, so the resume must not replay it too. */
+  other = create_consult (hub, zhou, "routine");
+  live = hz_ws_next (ws, "consult", 3000);
+  g_assert_nonnull (live);
+  g_assert_cmpstr (hz_json_str (live, "consult.id"), ==, other);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (live), "cursor"), >,
+                   json_object_get_int_member (json_node_get_object (hello2), "cursor"));
+
   resume = g_strdup_printf ("{\"type\":\"resume\",\"cursor\":%" G_GINT64_FORMAT "}", cursor);
   hz_ws_send (ws, resume);
   missed = hz_ws_next (ws, "consult", 3000);
@@ -469,6 +483,8 @@ test_reconnect_catch_up (void)
   g_assert_cmpstr (hz_json_str (missed, "consult.id"), ==, id);
   g_assert_cmpstr (hz_json_str (missed, "consult.state"), ==, "accepted");
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (missed), "cursor"), >, cursor);
+  again = hz_ws_next (ws, "consult", 500);
+  g_assert_null (again);
   hz_ws_free (ws);
 }
 
