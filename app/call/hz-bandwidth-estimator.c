@@ -6,10 +6,10 @@
  * - loss of 2–10 % while a queue may be building holds the rate (FEC and
  *   NACK cover it); the same loss with the delay flat is the link's own
  *   (radio, a bad cable), which a lower rate would not cure: keep going up,
- *   at a quarter of the pace;
+ *   at half the pace;
  * - otherwise go up, but carefully: not for 2 s after a decrease, then by
  *   8 % a second while far from the rate where congestion last began, and
- *   by a few kbit/s a second near it.
+ *   by 3 % a second near it.
  *
  * The video ladder follows the estimate down at once and up only after the
  * budget has stayed above the next rung (with a margin) for 4 s, so the
@@ -184,11 +184,11 @@ hz_bandwidth_estimator_update (HzBandwidthEstimator *self,
        * follow a new rate, and the queue as long to drain, so the same
        * signs go on for that long after a cut; cutting again at each
        * report took a 300 kbit/s budget to 150 for one queue (and then
-       * climbed back for half a minute). Heavy loss still cuts at once,
-       * and a budget still half as much again as what arrives is cut again. */
+       * climbed back for half a minute). Heavy loss, or a budget still
+       * half as much again as what arrives, cuts again after a second. */
       if (self->last_down_us == 0 || f->time_us - self->last_down_us >= HOLD_AFTER_DOWN_US ||
-          loss > 2 * LOSS_HIGH ||
-          (self->target_kbps > 1.5 * arrived && f->time_us - self->last_down_us >= G_USEC_PER_SEC / 2))
+          ((loss > 2 * LOSS_HIGH || self->target_kbps > 1.5 * arrived) &&
+           f->time_us - self->last_down_us >= G_USEC_PER_SEC))
         {
           self->congestion_kbps = self->target_kbps;
           self->target_kbps = down;
@@ -204,8 +204,9 @@ hz_bandwidth_estimator_update (HzBandwidthEstimator *self,
       gboolean near = self->congestion_kbps > 0 &&
                       self->target_kbps > self->congestion_kbps * 0.9;
       /* Random loss on a link with no queue: a 3 % link held at whatever
-       * rate it last fell to would never climb back (after a cut, say). */
-      double pace = loss > LOSS_LOW ? 0.25 : 1.0;
+       * rate it last fell to would never climb back (after a cut, say);
+       * it climbs at half the pace. */
+      double pace = loss > LOSS_LOW ? 0.5 : 1.0;
       /* Never run far ahead of what is actually being sent: an encoder
        * that cannot use its budget says nothing about the link. */
       double ceiling = f->sent_kbps > 0 ? MAX (f->sent_kbps * 1.5, self->min_kbps) : self->max_kbps;
@@ -222,8 +223,15 @@ hz_bandwidth_estimator_update (HzBandwidthEstimator *self,
       double before = self->target_kbps;
 
       self->state = HZ_BWE_INCREASE;
-      if (near)
-        self->target_kbps += 10.0 * dt * pace;
+      /* Below the first video rungs nothing but audio goes out, and the
+       * picture is what the call is for: back up at twice the pace (near the
+       * rate of the last cut, 10 kbit/s a second at a quarter pace took
+       * 20 s to bring the picture back after a bad start). Near where
+       * congestion began, by 3 % of the rate a second (at least 10). */
+      if (self->target_kbps < ladder[G_N_ELEMENTS (ladder) - 2].min_kbps * RUNG_UP_MARGIN)
+        self->target_kbps *= 1.0 + 0.15 * dt;
+      else if (near)
+        self->target_kbps += MAX (10.0, self->target_kbps * 0.03) * dt;
       else
         self->target_kbps *= 1.0 + 0.08 * dt * pace;
       if (self->target_kbps > ceiling)
