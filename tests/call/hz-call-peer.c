@@ -393,7 +393,7 @@ emit_rtp_stats (HzCall *call,
   g_autoptr(GstIterator) it = NULL;
   GValue item = G_VALUE_INIT;
   guint64 pushed = 0, lost = 0, late = 0, rtx = 0, rtx_ok = 0, rtx_req = 0, rtx_sent = 0, fec_ok = 0, fec_bad = 0;
-  guint64 rtx_in = 0, rtx_assoc = 0, fec_prot = 0;
+  guint64 rtx_in = 0, rtx_assoc = 0, fec_prot = 0, dups = 0;
 
   if (pipeline == NULL)
     return;
@@ -413,6 +413,7 @@ emit_rtp_stats (HzCall *call,
           add_uint (s, "num-late", &late);
           add_uint (s, "rtx-count", &rtx);
           add_uint (s, "rtx-success-count", &rtx_ok);
+          add_uint (s, "num-duplicates", &dups);
         }
       else if (g_str_equal (name, "rtpulpfecdec"))
         {
@@ -453,9 +454,10 @@ emit_rtp_stats (HzCall *call,
              ",\"rtx_ok\":%" G_GUINT64_FORMAT ",\"rtx_req\":%" G_GUINT64_FORMAT ",\"rtx_sent\":%" G_GUINT64_FORMAT
              ",\"fec_ok\":%" G_GUINT64_FORMAT ",\"fec_bad\":%" G_GUINT64_FORMAT
              ",\"rtx_in\":%" G_GUINT64_FORMAT ",\"rtx_assoc\":%" G_GUINT64_FORMAT
-             ",\"fec_prot\":%" G_GUINT64_FORMAT ",\"encoded\":%d}",
+             ",\"fec_prot\":%" G_GUINT64_FORMAT ",\"dups\":%" G_GUINT64_FORMAT ",\"encoded\":%d}",
              g_get_monotonic_time (), pushed, lost, late, rtx, rtx_ok, rtx_req, rtx_sent,
-             fec_ok, fec_bad, rtx_in, rtx_assoc, fec_prot, g_atomic_int_get (&peer->encoded));
+             fec_ok, fec_bad, rtx_in, rtx_assoc, fec_prot, dups,
+             g_atomic_int_get (&peer->encoded));
 }
 
 static void
