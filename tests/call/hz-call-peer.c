@@ -68,6 +68,7 @@ typedef struct {
   guint            audio_log_id;
   GstElement      *hooked;    /* the pipeline our probes are in (a ref) */
   gint             encoded;   /* pictures out of our VP8 encoder (atomic) */
+  gint             encoded_bytes; /* and their bytes (atomic) */
   guint            rehook_id;
 } Peer;
 
@@ -200,6 +201,7 @@ encoded_cb (GstPad          *pad,
   Peer *peer = user_data;
 
   g_atomic_int_inc (&peer->encoded);
+  g_atomic_int_add (&peer->encoded_bytes, (gint) gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info)));
   return GST_PAD_PROBE_OK;
 }
 
@@ -454,10 +456,10 @@ emit_rtp_stats (HzCall *call,
              ",\"rtx_ok\":%" G_GUINT64_FORMAT ",\"rtx_req\":%" G_GUINT64_FORMAT ",\"rtx_sent\":%" G_GUINT64_FORMAT
              ",\"fec_ok\":%" G_GUINT64_FORMAT ",\"fec_bad\":%" G_GUINT64_FORMAT
              ",\"rtx_in\":%" G_GUINT64_FORMAT ",\"rtx_assoc\":%" G_GUINT64_FORMAT
-             ",\"fec_prot\":%" G_GUINT64_FORMAT ",\"dups\":%" G_GUINT64_FORMAT ",\"encoded\":%d}",
+             ",\"fec_prot\":%" G_GUINT64_FORMAT ",\"dups\":%" G_GUINT64_FORMAT ",\"encoded\":%d,\"encoded_bytes\":%d}",
              g_get_monotonic_time (), pushed, lost, late, rtx, rtx_ok, rtx_req, rtx_sent,
              fec_ok, fec_bad, rtx_in, rtx_assoc, fec_prot, dups,
-             g_atomic_int_get (&peer->encoded));
+             g_atomic_int_get (&peer->encoded), g_atomic_int_get (&peer->encoded_bytes));
 }
 
 static void
