@@ -358,7 +358,8 @@ build_video_send (HzCall  *self,
   /* A restarted transport keeps what the estimator learnt. */
   if (self->bwe == NULL)
     {
-      self->target_kbps = first_estimate (self);
+      self->target_kbps = self->enc_set_kbps = first_estimate (self);
+      self->enc_gain = 1.0;
       self->bwe = hz_bandwidth_estimator_new (50, self->target_kbps, start_bitrate (self) * 5 / 3);
     }
   self->rung = NULL;
@@ -379,7 +380,7 @@ build_video_send (HzCall  *self,
                          "max-intra-bitrate=300 "
                          "! rtpvp8pay name=vp8pay mtu=1200 picture-id-mode=15-bit",
                          self->width * self->height >= 1280 * 720 ? 16 : 8,
-                         self->target_kbps * 1000, self->fps * 10);
+                         self->enc_set_kbps * 1000, self->fps * 10);
   /* VP8 alone, or VP8 and H.264 behind a switch (hz-call-codecs.c). */
   tail = _hz_call_codecs_send_tail (self, vp8);
   desc = g_strdup_printf ("%s%s tee name=preview_tee ! valve name=valve ! videoscale ! videorate drop-only=true skip-to-first=true "

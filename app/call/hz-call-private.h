@@ -107,7 +107,9 @@ struct _HzCall
   guint                rtt_next;
   gint64               probe_sent_us;  /* signalling probes, while media is silent */
   gint64               probe_answered_us; /* send time of the newest probe answered */
-  guint                target_kbps;
+  guint                target_kbps;    /* the encoder's budget (the estimate less FEC) */
+  guint                enc_set_kbps;   /* the rate last asked of the encoder */
+  double               enc_gain;       /* what we ask of it, against the budget (0.4..1) */
   HzBandwidthEstimator *bwe;
   const HzBweRung     *rung;
   gboolean             ladder_audio_only;
