@@ -25,9 +25,11 @@
 #define HOLD_AFTER_DOWN_US  (2 * G_USEC_PER_SEC)
 #define RUNG_UP_AFTER_US    (4 * G_USEC_PER_SEC)
 #define RUNG_UP_MARGIN      1.25
-/* Loss is pooled over the last several reports (a weight of 0.8 per
- * report: about the last five, 100–150 packets at these rates). */
-#define LOSS_DECAY          0.8
+/* Loss is pooled over the last few reports (a weight of 0.6 per report:
+ * about the last two or three, 150 packets at these rates; at 0.8 a bad
+ * start's 70 % kept the pooled figure over 10 % for nine seconds, and
+ * the call at audio only). */
+#define LOSS_DECAY          0.6
 /* Fewer packets than this pooled say nothing about loss: one lost in ten
  * is what a 3 % link gives now and then. */
 #define LOSS_MIN_PACKETS    40.0

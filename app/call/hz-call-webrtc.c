@@ -496,15 +496,14 @@ _hz_call_webrtc_apply_rung (HzCall          *self,
    * the budget (libvpx drops one when its buffer falls below 30 %, as
    * real-time encoders do): a picture that needs 300 kbit/s on a 120
    * budget otherwise filled the queue, lost a third of the packets, and
-   * took the call to audio only for seconds, again and again. Not on the
-   * lowest 30 fps rung, though: there the frame rate is the point, and
-   * libvpx skipped half the frames of the benchmark's picture at
-   * 130 kbit/s (136 of 300 offline; at any threshold above 0) where
-   * sending them all took 159 kbit/s: the ladder's next step down (15 fps)
-   * is the frame rate's floor, not the encoder's whim. Larger rungs keep
-   * the threshold (a busy machine encodes fewer frames there). */
+   * took the call to audio only for seconds, again and again. (This costs
+   * frame rate: libvpx skipped half the frames of the benchmark's picture
+   * at 130 kbit/s, 136 of 300 offline, at any threshold above 0. Without
+   * it, on the impaired link the same picture took 250–300 kbit/s at
+   * 30 fps whatever rate was asked, with the keyframes its losses asked
+   * for, filled the queue at once and the call fell to audio only: worse.) */
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (self->vp8enc), "dropframe-threshold"))
-    g_object_set (self->vp8enc, "dropframe-threshold", rung->fps >= 30 && rung->height <= 180 ? 0 : 30, NULL);
+    g_object_set (self->vp8enc, "dropframe-threshold", 30, NULL);
 }
 
 /* webrtcbin 1.22 gives the transceiver's fec-percentage to its ULP FEC
