@@ -395,7 +395,7 @@ emit_rtp_stats (HzCall *call,
   g_autoptr(GstIterator) it = NULL;
   GValue item = G_VALUE_INIT;
   guint64 pushed = 0, lost = 0, late = 0, rtx = 0, rtx_ok = 0, rtx_req = 0, rtx_sent = 0, fec_ok = 0, fec_bad = 0;
-  guint64 rtx_in = 0, rtx_assoc = 0, fec_prot = 0, dups = 0;
+  guint64 rtx_in = 0, fec_prot = 0, dups = 0;
 
   if (pipeline == NULL)
     return;
@@ -434,11 +434,11 @@ emit_rtp_stats (HzCall *call,
         }
       else if (g_str_equal (name, "rtprtxreceive"))
         {
-          guint in = 0, assoc = 0;
+          guint in = 0;
 
-          g_object_get (e, "num-rtx-packets", &in, "num-rtx-assoc-packets", &assoc, NULL);
+          /* (1.22 has no count of the resends it matched to a stream) */
+          g_object_get (e, "num-rtx-packets", &in, NULL);
           rtx_in += in;
-          rtx_assoc += assoc;
         }
       else if (g_str_equal (name, "rtprtxsend"))
         {
@@ -455,10 +455,10 @@ emit_rtp_stats (HzCall *call,
              ",\"lost\":%" G_GUINT64_FORMAT ",\"late\":%" G_GUINT64_FORMAT ",\"rtx\":%" G_GUINT64_FORMAT
              ",\"rtx_ok\":%" G_GUINT64_FORMAT ",\"rtx_req\":%" G_GUINT64_FORMAT ",\"rtx_sent\":%" G_GUINT64_FORMAT
              ",\"fec_ok\":%" G_GUINT64_FORMAT ",\"fec_bad\":%" G_GUINT64_FORMAT
-             ",\"rtx_in\":%" G_GUINT64_FORMAT ",\"rtx_assoc\":%" G_GUINT64_FORMAT
+             ",\"rtx_in\":%" G_GUINT64_FORMAT
              ",\"fec_prot\":%" G_GUINT64_FORMAT ",\"dups\":%" G_GUINT64_FORMAT ",\"encoded\":%d,\"encoded_bytes\":%d}",
              g_get_monotonic_time (), pushed, lost, late, rtx, rtx_ok, rtx_req, rtx_sent,
-             fec_ok, fec_bad, rtx_in, rtx_assoc, fec_prot, dups,
+             fec_ok, fec_bad, rtx_in, fec_prot, dups,
              g_atomic_int_get (&peer->encoded), g_atomic_int_get (&peer->encoded_bytes));
 }
 
