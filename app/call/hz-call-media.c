@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <gst/app/gstappsink.h>
-#include <gst/rtp/rtp.h>
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
 #include <nice/agent.h>
@@ -711,53 +710,6 @@ configure_ice (HzCall *self)
     }
 }
 
-/* The first packet into a jitter buffer says whether it is video: then
- * it asks for lost packets again. Audio does not (nobody resends audio,
- * and waiting for a resend would only hold the sound back). */
-static GstPadProbeReturn
-first_packet_cb (GstPad          *pad,
-                 GstPadProbeInfo *info,
-                 gpointer         user_data)
-{
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-  guint pt;
-
-  if (!gst_rtp_buffer_map (GST_PAD_PROBE_INFO_BUFFER (info), GST_MAP_READ, &rtp))
-    return GST_PAD_PROBE_OK;
-  pt = gst_rtp_buffer_get_payload_type (&rtp);
-  gst_rtp_buffer_unmap (&rtp);
-  if (pt != AUDIO_PT)
-    {
-      GstElement *jitterbuffer = gst_pad_get_parent_element (pad);
-
-      if (jitterbuffer)
-        {
-          g_object_set (jitterbuffer, "do-retransmission", TRUE, NULL);
-          gst_object_unref (jitterbuffer);
-        }
-    }
-  return GST_PAD_PROBE_REMOVE;
-}
-
-/* From rtpbin's streaming thread: every video stream we receive asks for
- * lost packets again. webrtcbin 1.22 sets this only for a stream whose
- * SSRC the remote description names, and an offer made before any
- * picture flowed (our codec switch keeps the valves shut until the
- * answer) names none: the answerer then never asked for a resend, and
- * each lost packet froze its picture until the next keyframe. */
-static void
-on_new_jitterbuffer (GstElement *rtpbin,
-                     GstElement *jitterbuffer,
-                     guint       session,
-                     guint       ssrc,
-                     gpointer    user_data)
-{
-  g_autoptr(GstPad) sink = gst_element_get_static_pad (jitterbuffer, "sink");
-
-  if (sink)
-    gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, first_packet_cb, NULL, NULL);
-}
-
 /* Feedback often enough for the link: TWCC every 100 ms rather than with
  * the regular RTCP reports, which at these rates came a second or more
  * apart and covered a handful of packets each (two packets, one lost, read
@@ -799,12 +751,6 @@ _hz_call_media_build (HzCall  *self,
   gst_bin_add (GST_BIN (self->pipeline), self->webrtc);
   configure_ice (self);
   self->session_tuned = FALSE;
-  {
-    g_autoptr(GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (self->webrtc), "rtpbin");
-
-    if (rtpbin)
-      g_signal_connect (rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), NULL);
-  }
 
   if (g_str_equal (self->video_spec, "none"))
     {
