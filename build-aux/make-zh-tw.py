@@ -179,10 +179,14 @@ def generate(src, dst):
             hdr = re.sub(FIELD + r': [^\\]*\\n', '', hdr)
             hdr += '%s: %s %s\\n' % (FIELD, os.path.basename(src), fp)
             e.fields['msgstr'] = hdr
-        for line in e.lines:
+        for i, line in enumerate(e.lines):
             if line.startswith('#') and not (line.startswith('#,') or line.startswith('#.')
                                              or line.startswith('#:') or line.startswith('#|')):
-                continue        # the source's translator comments are about its own text
+                # The source's translator comments are about its own text;
+                # of the header's, only the title line is replaced (a
+                # licence line stays).
+                if not e.is_header() or i == 0:
+                    continue
             if line.startswith('#'):
                 lines.append(line)
         for kw in ('msgctxt', 'msgid', 'msgid_plural'):
@@ -201,10 +205,11 @@ def generate(src, dst):
         os.unlink(tmp)
     subprocess.run(['msgfmt', '--check', '-o', os.devnull, dst], check=True)
     unused = [n for _, _, n in table if n not in used]
-    print('%s: %d messages converted, %d overrides applied (%d rows)' %
-          (os.path.relpath(dst, ROOT), len(todo), sum(used.values()), len(table)))
-    for n in sorted(unused):
-        print('note: %s:%d matched nothing' % (os.path.relpath(OVERRIDES, ROOT), n))
+    print('%s: %d messages converted, %d overrides applied, %d of %d rows matched nothing' %
+          (os.path.relpath(dst, ROOT), len(todo), sum(used.values()), len(unused), len(table)))
+    if os.environ.get('VERBOSE'):
+        for n in sorted(unused):
+            print('note: %s:%d matched nothing' % (os.path.relpath(OVERRIDES, ROOT), n))
 
 
 def check(src, dst):
