@@ -5,8 +5,9 @@
 # catalogue is current (the `translations` test runs --check, which needs
 # no OpenCC).
 #
-#   build-aux/make-zh-tw.py                        po/zh_CN.po -> po/zh_TW.po
-#   build-aux/make-zh-tw.py SRC.po DST.po          any pair (help/ has its own)
+#   build-aux/make-zh-tw.py               po/zh_CN.po -> po/zh_TW.po and
+#                                         help/zh_CN/zh_CN.po -> help/zh_TW/zh_TW.po
+#   build-aux/make-zh-tw.py SRC.po DST.po just that pair
 #   build-aux/make-zh-tw.py --check [SRC.po DST.po]
 #
 # Only msgstr is converted: msgid, msgctxt, flags and references are copied.
@@ -36,9 +37,14 @@ def die(msg):
     sys.exit(1)
 
 
+DEFAULT_PAIRS = [
+    (os.path.join(ROOT, 'po', 'zh_CN.po'), os.path.join(ROOT, 'po', 'zh_TW.po')),
+    (os.path.join(ROOT, 'help', 'zh_CN', 'zh_CN.po'), os.path.join(ROOT, 'help', 'zh_TW', 'zh_TW.po')),
+]
+
+
 def regen_command(src, dst):
-    default = (os.path.join(ROOT, 'po', 'zh_CN.po'), os.path.join(ROOT, 'po', 'zh_TW.po'))
-    if (os.path.abspath(src), os.path.abspath(dst)) == default:
+    if (os.path.abspath(src), os.path.abspath(dst)) in DEFAULT_PAIRS:
         return ME
     return '%s %s %s' % (ME, os.path.relpath(src, ROOT), os.path.relpath(dst, ROOT))
 
@@ -244,9 +250,9 @@ def main(argv):
         argv = argv[1:]
     if len(argv) not in (0, 2):
         die('usage: %s [--check] [SRC.po DST.po]' % ME)
-    src, dst = argv if argv else (os.path.join(ROOT, 'po', 'zh_CN.po'),
-                                  os.path.join(ROOT, 'po', 'zh_TW.po'))
-    mode(src, dst)
+    pairs = [tuple(argv)] if argv else DEFAULT_PAIRS
+    for src, dst in pairs:
+        mode(src, dst)
 
 
 if __name__ == '__main__':
