@@ -150,6 +150,11 @@ run_link (const Link *link,
   g_autofree char *fifo = NULL;
   g_autofree char *stats = NULL;
   g_autoptr(GArray) rtt = g_array_new (FALSE, FALSE, sizeof (double));
+  /* applied -> painted, all kinds: waiting for a frame to start, the
+   * frame (update, layout, rendering, swap) */
+  g_autoptr(GArray) to_frame = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) frame = g_array_new (FALSE, FALSE, sizeof (double));
+  double refresh_ms = 0;
   GArray *applied[N_KINDS], *shown[N_KINDS];
   guint lost[N_KINDS] = { 0 }, not_sent[N_KINDS] = { 0 }, lost_pings = 0;
   double run0[2], wait0[2], run1[2], wait1[2];
@@ -240,6 +245,11 @@ run_link (const Link *link,
               g_array_append_val (applied[k], ms);
               ms = (hz_net_event_num (p, "t_us") - t0) / 1000.0;
               g_array_append_val (shown[k], ms);
+              ms = (hz_net_event_num (p, "frame_us") - hz_net_event_num (a, "t_us")) / 1000.0;
+              g_array_append_val (to_frame, ms);
+              ms = (hz_net_event_num (p, "t_us") - hz_net_event_num (p, "frame_us")) / 1000.0;
+              g_array_append_val (frame, ms);
+              refresh_ms = hz_net_event_num (p, "refresh_us") / 1000.0;
             }
           hz_netcall_pump (GAP_MS);
         }
@@ -261,6 +271,16 @@ run_link (const Link *link,
   printf ("  shown: presenter's change -> the follower's next frame painted after it\n");
   for (guint k = 0; k < N_KINDS; k++)
     report (kinds[k], shown[k], lost[k], median_rtt, median_rtt + 20);
+  if (frame->len > 0)
+    {
+      g_array_sort (to_frame, cmp_double);
+      g_array_sort (frame, cmp_double);
+      printf ("  applied -> shown, all kinds (median / p95): waiting for the follower's frame clock to start a\n"
+              "  frame %.1f / %.1f ms, then the frame (update, layout, rendering the window, swap) %.1f / %.1f ms\n"
+              "  (refresh interval %.1f ms)\n",
+              percentile (to_frame, 50), percentile (to_frame, 95), percentile (frame, 50),
+              percentile (frame, 95), refresh_ms);
+    }
   for (guint k = 0; k < N_KINDS; k++)
     if (not_sent[k])
       printf ("  %u %s changes sent nothing (not measured)\n", not_sent[k], kinds[k]);
@@ -272,7 +292,13 @@ run_link (const Link *link,
     }
   stats = hz_netsim_stats (nc->net, &error);
   if (stats)
-    printf ("  relay counters:\n%s", stats);
+    {
+      g_auto(GStrv) lines = g_strsplit (g_strchomp (stats), "\n", -1);
+
+      printf ("  relay counters:\n");
+      for (guint j = 0; lines[j]; j++)
+        printf ("    %s\n", lines[j]);
+    }
 
   command (fd, "quit", 0);
   g_clear_pointer (&nc, hz_netcall_free);
@@ -312,7 +338,14 @@ main (int    argc,
           "the data channel) through hz-impair; both windows 1280x800 on one Xvfb; %u changes of each kind\n",
           n_samples);
   for (guint l = 0; l < G_N_ELEMENTS (links); l++)
-    run_link (&links[l], n_samples);
+    {
+      g_autofree char *number = g_strdup_printf ("%u", l + 1);
+      const char *only = g_getenv ("HZ_BENCH_LINKS");   /* "2,3": those rows only */
+      g_auto(GStrv) wanted = only ? g_strsplit (only, ",", -1) : NULL;
+
+      if (wanted == NULL || g_strv_contains ((const char * const *) wanted, number))
+        run_link (&links[l], n_samples);
+    }
   printf ("\nmethod: times are CLOCK_MONOTONIC, one clock for every namespace. t0 is read in the presenter\n"
           "just before it makes the change through the viewer's action (slice, window preset) or its\n"
           "pointer-moved signal, which the shared session sends at once; \"applied\" is read in the\n"

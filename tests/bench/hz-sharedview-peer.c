@@ -60,6 +60,7 @@ typedef struct {
   gboolean         quit;
   /* follower: the shared-view messages applied since the last paint */
   GArray          *unpainted;   /* guint64 seq */
+  gint64           frame_us;    /* before-paint of the frame that will show them */
   /* presenter: the commands */
   GDataInputStream *commands;
 } Peer;
@@ -245,16 +246,36 @@ on_applied (HzSharedSession *session,
   gtk_widget_queue_draw (GTK_WIDGET (view));
 }
 
+/* Where the time between applied and painted goes: waiting for the frame
+ * clock to start a frame (before-paint), then the frame itself (update,
+ * layout when asked for, rendering and the buffer swap, which GTK does in
+ * its paint phase handler, before after-paint). */
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 Peer          *peer)
+{
+  if (peer->unpainted->len > 0 && peer->frame_us == 0)
+    peer->frame_us = g_get_monotonic_time ();
+}
+
 static void
 after_paint_cb (GdkFrameClock *clock,
                 Peer          *peer)
 {
   gint64 now = g_get_monotonic_time ();
+  gint64 refresh = 0, presentation = 0;
 
+  if (peer->unpainted->len == 0)
+    return;
+  gdk_frame_clock_get_refresh_info (clock, gdk_frame_clock_get_frame_time (clock), &refresh, &presentation);
   for (guint i = 0; i < peer->unpainted->len; i++)
-    emit_line ("{\"event\":\"painted\",\"seq\":%" G_GUINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT "}",
-               g_array_index (peer->unpainted, guint64, i), now);
+    emit_line ("{\"event\":\"painted\",\"seq\":%" G_GUINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT
+               ",\"frame_us\":%" G_GINT64_FORMAT
+               ",\"refresh_us\":%" G_GINT64_FORMAT "}",
+               g_array_index (peer->unpainted, guint64, i), now,
+               peer->frame_us ? peer->frame_us : now, refresh);
   g_array_set_size (peer->unpainted, 0);
+  peer->frame_us = 0;
 }
 
 /* ---- presenter ---- */
@@ -443,6 +464,7 @@ main (int    argc,
   else
     {
       clock = gtk_widget_get_frame_clock (GTK_WIDGET (hz_workspace_get_image_view (HZ_WORKSPACE (peer.workspace))));
+      g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &peer);
       g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &peer);
       g_signal_connect (hz_workspace_get_shared_session (HZ_WORKSPACE (peer.workspace)), "view-applied",
                         G_CALLBACK (on_applied), &peer);
