@@ -78,12 +78,16 @@ print_machine (void)
           load ? (int) strcspn (load, " ") : 1, load ? load : "?");
 }
 
+/* Met when p95 is within the target and nothing was lost; also against
+ * the link's configured round trip + 20 ms (@nominal), as the data-channel
+ * ping includes both processes' main loops and the load on them. */
 static void
 report (const char *what,
         GArray     *ms,
         guint       lost,
         double      rtt,
-        double      target)
+        double      target,
+        double      nominal)
 {
   if (ms->len == 0)
     {
@@ -92,11 +96,11 @@ report (const char *what,
     }
   g_array_sort (ms, cmp_double);
   printf ("    %-8s n=%-3u median %7.1f ms  p95 %7.1f ms  p99 %7.1f ms  max %7.1f ms  "
-          "RTT %6.1f ms  target %6.1f ms: %s%s\n",
+          "RTT %6.1f ms  target %6.1f ms: %s; link RTT + 20 = %.0f ms: %s\n",
           what, ms->len, percentile (ms, 50), percentile (ms, 95), percentile (ms, 99),
           g_array_index (ms, double, ms->len - 1), rtt, target,
           percentile (ms, 95) <= target && lost == 0 ? "met at p95" : "MISSED at p95",
-          lost ? " (some never shown)" : "");
+          nominal + 20, percentile (ms, 95) <= nominal + 20 && lost == 0 ? "met" : "missed");
   if (lost)
     printf ("             %u changes not shown within %d s\n", lost, CHANGE_MS / 1000);
 }
@@ -267,10 +271,10 @@ run_link (const Link *link,
   printf ("  target: median data-channel RTT + 20 ms = %.1f ms\n", median_rtt + 20);
   printf ("  applied: presenter's change -> the follower's viewer holds the new state\n");
   for (guint k = 0; k < N_KINDS; k++)
-    report (kinds[k], applied[k], lost[k], median_rtt, median_rtt + 20);
+    report (kinds[k], applied[k], lost[k], median_rtt, median_rtt + 20, link->nominal_rtt_ms);
   printf ("  shown: presenter's change -> the follower's next frame painted after it\n");
   for (guint k = 0; k < N_KINDS; k++)
-    report (kinds[k], shown[k], lost[k], median_rtt, median_rtt + 20);
+    report (kinds[k], shown[k], lost[k], median_rtt, median_rtt + 20, link->nominal_rtt_ms);
   if (frame->len > 0)
     {
       g_array_sort (to_frame, cmp_double);

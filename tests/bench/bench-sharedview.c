@@ -21,8 +21,12 @@ typedef struct {
   gint64  t0;
   gint64  applied;
   gint64  painted;
-  gulong  paint_id;
+  gint64  frame;           /* the follower's before-paint after applied */
+  gint64  own_start;       /* the presenter's own frame, in the same thread */
+  double  own_ms;          /* its frames' time between t0 and applied */
+  gulong  paint_id, frame_id, own_start_id, own_end_id;
   GdkFrameClock *clock;
+  GdkFrameClock *own_clock;
 } Probe;
 
 static void
@@ -50,6 +54,31 @@ after_paint_cb (GdkFrameClock *clock,
 {
   if (probe->applied != 0 && probe->painted == 0)
     probe->painted = g_get_monotonic_time ();
+}
+
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 Probe         *probe)
+{
+  if (probe->applied != 0 && probe->frame == 0)
+    probe->frame = g_get_monotonic_time ();
+}
+
+/* Both windows are painted by this one thread: a frame of the presenter's
+ * own window after its change holds up the follower's message. */
+static void
+own_before_paint_cb (GdkFrameClock *clock,
+                     Probe         *probe)
+{
+  probe->own_start = g_get_monotonic_time ();
+}
+
+static void
+own_after_paint_cb (GdkFrameClock *clock,
+                    Probe         *probe)
+{
+  if (probe->t0 != 0 && probe->applied == 0 && probe->own_start >= probe->t0)
+    probe->own_ms += (g_get_monotonic_time () - probe->own_start) / 1000.0;
 }
 
 static void
@@ -102,12 +131,16 @@ static double
 one (Probe  *probe,
      Kind    kind,
      guint   i,
-     double *applied_ms)
+     double *applied_ms,
+     GArray *to_frame,
+     GArray *frame,
+     GArray *own)
 {
   HzImageView *a = hz_workspace_get_image_view (HZ_WORKSPACE (probe->pair->zhou.workspace));
   double result;
 
-  probe->applied = probe->painted = 0;
+  probe->applied = probe->painted = probe->frame = 0;
+  probe->own_ms = 0;
   probe->t0 = g_get_monotonic_time ();
   switch (kind)
     {
@@ -125,6 +158,14 @@ one (Probe  *probe,
     g_error ("the follower never showed change %u", i);
   result = (probe->painted - probe->t0) / 1000.0;
   *applied_ms = (probe->applied - probe->t0) / 1000.0;
+  if (probe->frame != 0)
+    {
+      double ms = (probe->frame - probe->applied) / 1000.0;
+      g_array_append_val (to_frame, ms);
+      ms = (probe->painted - probe->frame) / 1000.0;
+      g_array_append_val (frame, ms);
+    }
+  g_array_append_val (own, probe->own_ms);
   probe->t0 = 0;
   hz_widget_test_iterate (GAP_MS);
   return result;
@@ -141,6 +182,9 @@ main (int    argc,
   g_autoptr(GArray) slice_applied = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) window_applied = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) pointer_applied = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) to_frame = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) frame = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) own = g_array_new (FALSE, FALSE, sizeof (double));
   guint n_samples = N_SAMPLES;
   HzImageView *a, *b;
   HzCallStats stats = { 0 };
@@ -177,6 +221,10 @@ main (int    argc,
 
   probe.clock = gtk_widget_get_frame_clock (GTK_WIDGET (b));
   probe.paint_id = g_signal_connect (probe.clock, "after-paint", G_CALLBACK (after_paint_cb), &probe);
+  probe.frame_id = g_signal_connect (probe.clock, "before-paint", G_CALLBACK (before_paint_cb), &probe);
+  probe.own_clock = gtk_widget_get_frame_clock (GTK_WIDGET (a));
+  probe.own_start_id = g_signal_connect (probe.own_clock, "before-paint", G_CALLBACK (own_before_paint_cb), &probe);
+  probe.own_end_id = g_signal_connect (probe.own_clock, "after-paint", G_CALLBACK (own_after_paint_cb), &probe);
   g_signal_connect (hz_workspace_get_shared_session (HZ_WORKSPACE (pair->chen.workspace)), "view-applied",
                     G_CALLBACK (applied_cb), &probe);
 
@@ -186,13 +234,13 @@ main (int    argc,
     {
       double v, w;
 
-      v = one (&probe, KIND_SLICE, i, &w);
+      v = one (&probe, KIND_SLICE, i, &w, to_frame, frame, own);
       g_array_append_val (slice_ms, v);
       g_array_append_val (slice_applied, w);
-      v = one (&probe, KIND_WINDOW, i, &w);
+      v = one (&probe, KIND_WINDOW, i, &w, to_frame, frame, own);
       g_array_append_val (window_ms, v);
       g_array_append_val (window_applied, w);
-      v = one (&probe, KIND_POINTER, i, &w);
+      v = one (&probe, KIND_POINTER, i, &w, to_frame, frame, own);
       g_array_append_val (pointer_ms, v);
       g_array_append_val (pointer_applied, w);
     }
@@ -211,6 +259,23 @@ main (int    argc,
   report ("window", window_ms, target);
   report ("pointer", pointer_ms, target);
 
+  g_array_sort (to_frame, cmp_double);
+  g_array_sort (frame, cmp_double);
+  g_array_sort (own, cmp_double);
+  if (frame->len > 0)
+    printf ("applied -> shown, all kinds (median / p95): waiting for the follower's frame clock to start a frame\n"
+            "%.1f / %.1f ms, then the frame (update, layout, rendering the window, swap) %.1f / %.1f ms;\n"
+            "the presenter's own frames, painted by the same thread between the change and applied:\n"
+            "%.1f / %.1f ms\n",
+            g_array_index (to_frame, double, to_frame->len / 2),
+            g_array_index (to_frame, double, MIN (to_frame->len - 1, to_frame->len * 95 / 100)),
+            g_array_index (frame, double, frame->len / 2),
+            g_array_index (frame, double, MIN (frame->len - 1, frame->len * 95 / 100)),
+            g_array_index (own, double, own->len / 2),
+            g_array_index (own, double, MIN (own->len - 1, own->len * 95 / 100)));
   g_signal_handler_disconnect (probe.clock, probe.paint_id);
+  g_signal_handler_disconnect (probe.clock, probe.frame_id);
+  g_signal_handler_disconnect (probe.own_clock, probe.own_start_id);
+  g_signal_handler_disconnect (probe.own_clock, probe.own_end_id);
   return 0;
 }
