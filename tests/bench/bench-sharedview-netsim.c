@@ -102,7 +102,7 @@ report (const char *what,
           percentile (ms, 95) <= target && lost == 0 ? "met at p95" : "MISSED at p95",
           nominal + 20, percentile (ms, 95) <= nominal + 20 && lost == 0 ? "met" : "missed");
   if (lost)
-    printf ("             %u changes not shown within %d s\n", lost, CHANGE_MS / 1000);
+    printf ("             %u changes not applied or not painted within %d s\n", lost, CHANGE_MS / 1000);
 }
 
 /* The first event @name after @from whose integer @field is @value. */
@@ -240,9 +240,13 @@ run_link (const Link *link,
           seq = json_object_get_int_member (change, "seq");
           t0 = hz_net_event_num (change, "t_us");
           a = find_event (nc->callee, ffrom, "applied", "seq", seq, CHANGE_MS);
-          p = a ? find_event (nc->callee, ffrom, "painted", "seq", seq, 1000) : NULL;
+          p = a ? find_event (nc->callee, ffrom, "painted", "seq", seq, CHANGE_MS) : NULL;
           if (a == NULL || p == NULL)
-            lost[k]++;
+            {
+              lost[k]++;
+              printf ("  %s change %u (seq %" G_GINT64_FORMAT ") %s within %d s\n", kinds[k], i, seq,
+                      a ? "applied but not painted" : "not applied", CHANGE_MS / 1000);
+            }
           else
             {
               double ms = (hz_net_event_num (a, "t_us") - t0) / 1000.0;
