@@ -109,6 +109,13 @@ cmp_double (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+static double
+percentile (GArray *sorted,
+            guint   p)
+{
+  return g_array_index (sorted, double, MIN (sorted->len - 1, sorted->len * p / 100));
+}
+
 static void
 report (const char *what,
         GArray     *ms,
@@ -182,9 +189,10 @@ main (int    argc,
   g_autoptr(GArray) slice_applied = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) window_applied = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) pointer_applied = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) to_frame = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) frame = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) own = g_array_new (FALSE, FALSE, sizeof (double));
+  /* applied -> shown, per kind: waiting for a frame, the frame, and the
+   * presenter's own frames before applied */
+  GArray *to_frame[3], *frame[3], *own[3];
+  static const char *const kind_names[] = { "slice", "window", "pointer" };
   guint n_samples = N_SAMPLES;
   HzImageView *a, *b;
   HzCallStats stats = { 0 };
@@ -193,6 +201,12 @@ main (int    argc,
   guint n;
 
   gst_init (&argc, &argv);
+  for (guint k = 0; k < 3; k++)
+    {
+      to_frame[k] = g_array_new (FALSE, FALSE, sizeof (double));
+      frame[k] = g_array_new (FALSE, FALSE, sizeof (double));
+      own[k] = g_array_new (FALSE, FALSE, sizeof (double));
+    }
   hz_widget_test_init (&argc, &argv, "en");
   print_machine ();
   pair = hz_workspace_pair_new (1280, 800, TRUE);
@@ -234,13 +248,13 @@ main (int    argc,
     {
       double v, w;
 
-      v = one (&probe, KIND_SLICE, i, &w, to_frame, frame, own);
+      v = one (&probe, KIND_SLICE, i, &w, to_frame[0], frame[0], own[0]);
       g_array_append_val (slice_ms, v);
       g_array_append_val (slice_applied, w);
-      v = one (&probe, KIND_WINDOW, i, &w, to_frame, frame, own);
+      v = one (&probe, KIND_WINDOW, i, &w, to_frame[1], frame[1], own[1]);
       g_array_append_val (window_ms, v);
       g_array_append_val (window_applied, w);
-      v = one (&probe, KIND_POINTER, i, &w, to_frame, frame, own);
+      v = one (&probe, KIND_POINTER, i, &w, to_frame[2], frame[2], own[2]);
       g_array_append_val (pointer_ms, v);
       g_array_append_val (pointer_applied, w);
     }
@@ -259,20 +273,27 @@ main (int    argc,
   report ("window", window_ms, target);
   report ("pointer", pointer_ms, target);
 
-  g_array_sort (to_frame, cmp_double);
-  g_array_sort (frame, cmp_double);
-  g_array_sort (own, cmp_double);
-  if (frame->len > 0)
-    printf ("applied -> shown, all kinds (median / p95): waiting for the follower's frame clock to start a frame\n"
-            "%.1f / %.1f ms, then the frame (update, layout, rendering the window, swap) %.1f / %.1f ms;\n"
-            "the presenter's own frames, painted by the same thread between the change and applied:\n"
-            "%.1f / %.1f ms\n",
-            g_array_index (to_frame, double, to_frame->len / 2),
-            g_array_index (to_frame, double, MIN (to_frame->len - 1, to_frame->len * 95 / 100)),
-            g_array_index (frame, double, frame->len / 2),
-            g_array_index (frame, double, MIN (frame->len - 1, frame->len * 95 / 100)),
-            g_array_index (own, double, own->len / 2),
-            g_array_index (own, double, MIN (own->len - 1, own->len * 95 / 100)));
+  printf ("where applied -> shown goes (median / p95): the follower's frame clock starting a frame, the\n"
+          "frame itself (update, layout, rendering the window, swap); and before applied, the presenter's\n"
+          "own frames, which this one thread paints before it reads the follower's message:\n");
+  for (guint k = 0; k < 3; k++)
+    {
+      g_array_sort (to_frame[k], cmp_double);
+      g_array_sort (frame[k], cmp_double);
+      g_array_sort (own[k], cmp_double);
+      if (frame[k]->len == 0)
+        continue;
+      printf ("%-8s wait %5.1f / %5.1f ms   frame %5.1f / %5.1f ms   presenter's frames %5.1f / %5.1f ms\n",
+              kind_names[k], percentile (to_frame[k], 50), percentile (to_frame[k], 95),
+              percentile (frame[k], 50), percentile (frame[k], 95),
+              percentile (own[k], 50), percentile (own[k], 95));
+    }
+  for (guint k = 0; k < 3; k++)
+    {
+      g_array_unref (to_frame[k]);
+      g_array_unref (frame[k]);
+      g_array_unref (own[k]);
+    }
   g_signal_handler_disconnect (probe.clock, probe.paint_id);
   g_signal_handler_disconnect (probe.clock, probe.frame_id);
   g_signal_handler_disconnect (probe.own_clock, probe.own_start_id);
