@@ -13,6 +13,7 @@
 #include "hz-widget-test.h"
 #include "hz-workspace-pair.h"
 #include "hz-workspace-private.h"
+#include "test-workspace-reopen.h"
 
 #define CONSULT_ID "HZ-20261122-TEST01"
 
@@ -476,6 +477,7 @@ main (int    argc,
   g_test_add_func ("/workspace/parts/call-banner", test_call_banner);
   g_test_add_func ("/workspace/parts/requester-opinion", test_requester_opinion);
   g_test_add_func ("/workspace/parts/requester-tampered", test_requester_tampered);
+  hz_test_workspace_reopen_add ();
   ret = g_test_run ();
   hz_widget_test_iterate (50);
   if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0)

@@ -41,6 +41,7 @@ struct _HzWorkspace
   gulong            consult_changed_id;
   gboolean          fetching_opinion;
   gboolean          refetch_opinion;  /* news came during the fetch */
+  gboolean          opinion_from_log; /* the hub unreachable: the log's copy */
   HzDicomwebClient *dicomweb;
 
   /* template */
