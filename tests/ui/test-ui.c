@@ -27,6 +27,7 @@
 #include "hz-test-utils.h"
 #include "hz-window.h"
 #include "hz-workspace-window.h"
+#include "test-ui-shortcuts.h"
 
 static HzHub *hub;
 static HzOrthanc *orthanc;
@@ -1206,6 +1207,7 @@ main (int   argc,
   g_test_add_func ("/ui/session-resume", test_session_resume);
   g_test_add_func ("/ui/dark", test_dark);
   g_test_add_func ("/ui/narrow", test_narrow);
+  hz_test_ui_shortcuts_add (GTK_APPLICATION (app), screenshot);
   g_test_add_func ("/ui/sign-out", test_sign_out);
   status = g_test_run ();
 

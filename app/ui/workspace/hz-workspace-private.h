@@ -112,6 +112,7 @@ void  _hz_workspace_show_call_state    (HzWorkspace     *self,
                                         HzCallState      state,
                                         HzCallQuality    quality);
 void  _hz_workspace_opinion_setup      (HzWorkspace     *self);
+void  _hz_workspace_viewer_class_init  (GtkWidgetClass  *widget_class);
 void  _hz_workspace_viewer_setup       (HzWorkspace     *self);
 void  _hz_workspace_media_setup        (HzWorkspace     *self);
 void  _hz_workspace_media_attach       (HzWorkspace     *self,

@@ -519,6 +519,7 @@ hz_workspace_class_init (HzWorkspaceClass *klass)
   gtk_widget_class_install_action (widget_class, "workspace.present", NULL, present_action);
   gtk_widget_class_install_action (widget_class, "workspace.follow", NULL, follow_action);
   _hz_workspace_call_class_init (widget_class);
+  _hz_workspace_viewer_class_init (widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "workspace.present", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
