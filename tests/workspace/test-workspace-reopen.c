@@ -331,14 +331,15 @@ test_reopen_signed (void)
   g_assert_no_error (error);
   hz_opinion_editor_set_opinion (HZ_OPINION_EDITOR (editor), opinion);
   g_assert_true (gtk_widget_activate_action (editor, "opinion.sign", NULL));
-  /* The addendum after the hub has the opinion: it chains onto it. */
-  g_assert_true (hz_widget_test_wait (hub_has_opinion, &wait));
+  /* The addendum at once, while the opinion is still on its way: the
+   * workspace holds it back until the hub has the opinion. */
   g_assert_true (gtk_widget_activate_action (editor, "opinion.add-addendum", NULL));
   hz_opinion_editor_set_addendum_text (HZ_OPINION_EDITOR (editor), ADDENDUM);
   g_assert_true (gtk_widget_activate_action (editor, "opinion.sign-addendum", NULL));
   signed_opinion = g_object_ref (hz_workspace_get_opinion (HZ_WORKSPACE (ws)));
   addendum = g_object_ref (hz_workspace_get_addendum (HZ_WORKSPACE (ws), 0));
   g_assert_true (hz_widget_test_wait (hub_has_addendum, &wait));
+  g_assert_true (hub_has_opinion (&wait));
   close_workspace (window);
   g_assert_cmpuint (n_logged (chen.log, id), ==, 2);
 

@@ -287,6 +287,8 @@ hz_workspace_get_addendum (HzWorkspace *self,
 
 /* ---- the specialist's side ---- */
 
+static void post_next_addendum (HzWorkspace *self);
+
 static void
 report_cb (GObject      *source,
            GAsyncResult *result,
@@ -297,6 +299,8 @@ report_cb (GObject      *source,
   g_autoptr(JsonObject) consult = NULL;
 
   consult = hz_hub_client_consult_action_finish (HZ_HUB_CLIENT (source), result, &error);
+  self->reporting = FALSE;
+  post_next_addendum (self);
   if (consult == NULL && !g_error_matches (error, HZ_HUB_CLIENT_ERROR, HZ_HUB_CLIENT_ERROR_QUEUED))
     {
       g_autofree char *text = g_strdup_printf (_("The hub refused the opinion: %s"), error->message);
@@ -322,6 +326,7 @@ hz_workspace_submit_opinion (HzWorkspace     *self,
     g_warning ("consult log: opinion not recorded: %s", error->message);
   json_object_set_member (body, "opinion", hz_signed_opinion_content_to_node (opinion));
   json_object_set_member (body, "signature", hz_signed_opinion_signature_to_node (opinion));
+  self->reporting = TRUE;
   hz_hub_client_consult_action_async (self->client, self->consult_id, "report", body,
                                       self->cancellable, report_cb, g_object_ref (self));
 }
@@ -336,17 +341,37 @@ addendum_cb (GObject      *source,
   g_autoptr(JsonObject) consult = NULL;
 
   consult = hz_hub_client_post_finish (HZ_HUB_CLIENT (source), result, &error);
-  if (consult == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (consult == NULL)
     g_warning ("addendum for %s refused: %s", self->consult_id, error->message);
+  self->posting_addendum = FALSE;
+  post_next_addendum (self);
+}
+
+/* One at a time, after the opinion: the hub takes an addendum only onto
+ * the opinion it already holds and onto the addendum before it, so one
+ * signed right after the opinion, or two in a row, must not overtake. */
+static void
+post_next_addendum (HzWorkspace *self)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->reporting || self->posting_addendum || g_queue_is_empty (&self->addendum_posts))
+    return;
+  body = g_queue_pop_head (&self->addendum_posts);
+  self->posting_addendum = TRUE;
+  path = g_strdup_printf ("consults/%s/addenda", self->consult_id);
+  hz_hub_client_post_async (self->client, path, body, self->cancellable, addendum_cb, g_object_ref (self));
 }
 
 void
 hz_workspace_submit_addendum (HzWorkspace     *self,
                               HzSignedOpinion *addendum)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
+  JsonObject *body = json_object_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   g_return_if_fail (HZ_IS_WORKSPACE (self));
   g_return_if_fail (HZ_IS_SIGNED_OPINION (addendum));
@@ -358,8 +383,8 @@ hz_workspace_submit_addendum (HzWorkspace     *self,
   json_object_set_member (body, "addendum", hz_signed_opinion_content_to_node (addendum));
   json_object_set_string_member (body, "parent", hz_signed_opinion_get_parent_hash (addendum));
   json_object_set_member (body, "signature", hz_signed_opinion_signature_to_node (addendum));
-  path = g_strdup_printf ("consults/%s/addenda", self->consult_id);
-  hz_hub_client_post_async (self->client, path, body, self->cancellable, addendum_cb, g_object_ref (self));
+  g_queue_push_tail (&self->addendum_posts, body);
+  post_next_addendum (self);
   show_opinion (self);
 }
 

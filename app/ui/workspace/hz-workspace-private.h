@@ -42,6 +42,9 @@ struct _HzWorkspace
   gboolean          fetching_opinion;
   gboolean          refetch_opinion;  /* news came during the fetch */
   gboolean          opinion_from_log; /* the hub unreachable: the log's copy */
+  gboolean          reporting;        /* the opinion on its way to the hub */
+  gboolean          posting_addendum;
+  GQueue            addendum_posts;   /* JsonObject bodies, in chain order */
   HzDicomwebClient *dicomweb;
 
   /* template */

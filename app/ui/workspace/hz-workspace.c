@@ -414,6 +414,7 @@ hz_workspace_finalize (GObject *object)
   g_clear_object (&self->key);
   g_clear_object (&self->opinion);
   g_clear_pointer (&self->addenda, g_ptr_array_unref);
+  g_queue_clear_full (&self->addendum_posts, (GDestroyNotify) json_object_unref);
   g_clear_pointer (&self->directory, json_object_unref);
   g_clear_object (&self->dicomweb);
   g_clear_object (&self->cancellable);
