@@ -524,12 +524,13 @@ take_opinion_from_log (HzWorkspace *self)
     {
       const HzLogOpinion *row = g_ptr_array_index (rows, i);
       g_autoptr(HzSignedOpinion) item = hz_signed_opinion_new_from_log (row, &error);
+      g_autoptr(GBytes) own_key = NULL;
 
       if (item == NULL)
         break;
       if (self->key != NULL &&
           g_strcmp0 (hz_signed_opinion_get_key_fingerprint (item), hz_signing_key_get_fingerprint (self->key)) == 0 &&
-          !hz_signed_opinion_verify (item, hz_signing_key_get_public_key (self->key), &error))
+          !hz_signed_opinion_verify (item, (own_key = hz_signing_key_get_public_key (self->key)), &error))
         break;
       if (hz_signed_opinion_get_kind (item) == HZ_SIGNED_KIND_OPINION && opinion == NULL)
         opinion = g_object_ref (item);
