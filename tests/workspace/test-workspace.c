@@ -6,8 +6,6 @@
  * both logs verify and hold the same opinion hash; the PDF is written. */
 #include "config.h"
 
-#include <fontconfig/fontconfig.h>
-#include <pango/pangocairo.h>
 
 #include <gst/gst.h>
 
@@ -775,17 +773,10 @@ main (int    argc,
   hz_widget_test_init (&argc, &argv, argc > 1 && argv[argc - 1][0] != '-' ? argv[argc - 1] : "en");
   g_test_add_func ("/workspace/two-clients", test_two_clients);
   ret = g_test_run ();
-  /* Drop pango's, cairo's and fontconfig's process-wide caches, so the
-   * sanitizer build sees only what we leak (as tests/opinion/test-report).
-   * Only with the cairo renderer (what the sanitizer build uses): the GL
-   * renderer's glyph cache keeps cairo fonts alive until the display goes,
-   * and cairo's reset asserts on them. */
+  /* Let deferred frees run before LeakSanitizer looks. pango's, cairo's
+   * and fontconfig's caches stay: LeakSanitizer counts them as reachable,
+   * and cairo_debug_reset_static_data() asserted now and then at exit
+   * under load, on a font the renderer still held. */
   hz_widget_test_iterate (50);
-  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0)
-    {
-      pango_cairo_font_map_set_default (NULL);
-      cairo_debug_reset_static_data ();
-      FcFini ();
-    }
   return ret;
 }
