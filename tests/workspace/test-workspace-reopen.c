@@ -11,6 +11,7 @@
 #include "hz-hub-harness.h"
 #include "hz-test-utils.h"
 #include "hz-widget-test.h"
+#include "hz-workspace-pair.h"
 #include "hz-workspace-private.h"
 #include "test-workspace-reopen.h"
 
@@ -23,48 +24,15 @@ typedef struct {
   char         *log_path;
 } Doctor;
 
-typedef struct {
-  GObject      *source;
-  GAsyncResult *result;
-} Pending;
-
-static void
-pending_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  ((Pending *) user_data)->result = g_object_ref (result);
-}
-
-static gboolean
-pending_done (gpointer data)
-{
-  return ((Pending *) data)->result != NULL;
-}
-
 static void
 doctor_sign_in (Doctor     *d,
                 HzHub      *hub,
                 const char *dir,
                 const char *user)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *cache = g_strdup_printf ("%s/%s-cache", dir, user);
-  g_autoptr(JsonObject) me = NULL;
-  Pending p = { 0 };
-
   if (d->log_path == NULL)
     d->log_path = g_strdup_printf ("%s/%s.db", dir, user);
-  d->client = hz_hub_client_new (hub->url, cache, &error);
-  g_assert_no_error (error);
-  d->log = hz_consult_log_open (d->log_path, &error);
-  g_assert_no_error (error);
-  hz_hub_client_set_consult_log (d->client, d->log);
-  hz_hub_client_login_async (d->client, user, "huizhen-demo", NULL, pending_cb, &p);
-  g_assert_true (hz_widget_test_wait (pending_done, &p));
-  me = hz_hub_client_login_finish (d->client, p.result, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&p.result);
+  hz_workspace_pair_sign_in (hub, dir, user, d->log_path, &d->client, &d->log);
 }
 
 /* The application quits: the client and the log go. */
@@ -144,23 +112,6 @@ static gboolean
 names_shown (gpointer data)
 {
   return strstr (gtk_label_get_text (HZ_WORKSPACE (data)->opinion_signer), "dr.chen") == NULL;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
-        return child;
-      if ((found = find_button (child, label)) != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* Every text view's text under @root, one after another. */
@@ -245,8 +196,8 @@ assert_locked_editor (HzWorkspace     *ws,
   HzOpinionEditor *editor = HZ_OPINION_EDITOR (hz_workspace_get_opinion_editor (ws));
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *grouped = hz_fingerprint_format (hz_signed_opinion_get_key_fingerprint (signed_opinion));
-  GtkWidget *add = find_button (GTK_WIDGET (editor), _("Add Addendum"));
-  GtkWidget *sign = find_button (GTK_WIDGET (editor), _("_Sign Opinion"));
+  GtkWidget *add = hz_widget_test_find_button (GTK_WIDGET (editor), _("Add Addendum"));
+  GtkWidget *sign = hz_widget_test_find_button (GTK_WIDGET (editor), _("_Sign Opinion"));
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (ws->opinion_stack), ==, "editor");
   g_assert_true (hz_opinion_editor_get_locked (editor));
@@ -354,7 +305,7 @@ test_reopen_signed (void)
   g_assert_true (hz_widget_test_wait (names_shown, ws));
   {
     /* The status and the addenda at the bottom, for the screenshot. */
-    GtkWidget *scroller = gtk_widget_get_ancestor (find_button (hz_workspace_get_opinion_editor (HZ_WORKSPACE (ws)),
+    GtkWidget *scroller = gtk_widget_get_ancestor (hz_widget_test_find_button (hz_workspace_get_opinion_editor (HZ_WORKSPACE (ws)),
                                                                 _("Add Addendum")),
                                                    GTK_TYPE_SCROLLED_WINDOW);
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));

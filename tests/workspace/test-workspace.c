@@ -231,23 +231,6 @@ logged_once (gpointer data)
   return log_count (w->log, w->consult, w->kind) == 1;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
-        return child;
-      if ((found = find_button (child, label)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 self_view_shown (gpointer data)
 {
@@ -575,7 +558,7 @@ test_two_clients (void)
    * addendum, which the requester receives live. */
   g_assert_true (hz_opinion_editor_get_locked (HZ_OPINION_EDITOR (editor)));
   {
-    GtkWidget *add = find_button (editor, _("Add Addendum"));
+    GtkWidget *add = hz_widget_test_find_button (editor, _("Add Addendum"));
 
     g_assert_nonnull (add);
     hz_widget_test_iterate (50);
@@ -586,7 +569,7 @@ test_two_clients (void)
   hz_widget_test_iterate (400);
   {
     /* The form at the bottom, for the screenshot. */
-    GtkWidget *scroller = gtk_widget_get_ancestor (find_button (editor, _("Add Addendum")), GTK_TYPE_SCROLLED_WINDOW);
+    GtkWidget *scroller = gtk_widget_get_ancestor (hz_widget_test_find_button (editor, _("Add Addendum")), GTK_TYPE_SCROLLED_WINDOW);
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
     gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
