@@ -54,6 +54,9 @@ struct _HzHubRelay {
   GHashTable *by_id;        /* connection id → Client */
   GHashTable *sessions;   /* consult id → Session */
   guint       max_per_second;
+  /* The last event pushed to the sockets. Committed events wait for the
+   * next fsync before they go out, so this can trail the store. */
+  gint64      published_seq;
 };
 
 G_DEFINE_FINAL_TYPE (HzHubRelay, hz_hub_relay, G_TYPE_OBJECT)
@@ -138,6 +141,8 @@ hz_hub_relay_new (HzHubStore *store,
   self->store = g_object_ref (store);
   self->max_per_second = max_messages_per_second;
   self->pool = hz_hub_ws_pool_new (socket_threads, MAX_MESSAGE_BYTES, KEEPALIVE_S, pool_event_cb, self);
+  /* what is in the store at start-up is on disk */
+  self->published_seq = hz_hub_store_last_seq (store);
   /* after a restart, whoever was in a call is still busy */
   in_session = hz_hub_store_consults_in_state (store, HZ_CONSULT_STATE_IN_SESSION);
   for (i = 0; in_session && i < in_session->len; i++)
@@ -323,6 +328,7 @@ hz_hub_relay_publish_consult (HzHubRelay         *self,
   const char *before[2];
   guint i;
 
+  self->published_seq = MAX (self->published_seq, seq);
   for (i = 0; i < 2; i++)
     before[i] = doctors[i] ? hz_hub_relay_presence (self, doctors[i]) : NULL;
   track_session (self, consult);
@@ -593,7 +599,9 @@ send_hello (Client *client)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, "hello");
-  client->hello_seq = hz_hub_store_last_seq (client->relay->store);
+  /* Not the store's last event: one committed but not yet synced will
+   * still be pushed to this connection, so a resume must stop short of it. */
+  client->hello_seq = client->relay->published_seq;
   json_builder_set_member_name (b, "cursor");
   json_builder_add_int_value (b, client->hello_seq);
   json_builder_set_member_name (b, "user");

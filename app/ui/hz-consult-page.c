@@ -237,11 +237,14 @@ events_cb (GObject      *source,
 {
   g_autoptr(HzConsultPage) self = user_data;
   g_autoptr(JsonArray) events = hz_hub_client_list_events_finish (HZ_HUB_CLIENT (source), result, NULL);
+  g_autoptr(JsonObject) directory = NULL;
   GtkWidget *child;
 
   self->loading--;
   if (events == NULL)
     return;
+  /* Who did it, by the name doctors know each other by, not the login. */
+  directory = self->profile ? hz_profile_load_json (self->profile, "directory.json") : NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))))
     gtk_list_box_remove (self->history_list, child);
   for (guint i = 0; i < json_array_get_length (events); i++)
@@ -268,7 +271,9 @@ events_cb (GObject      *source,
         what = _("Attachment added");
       else
         what = kind ? kind : "";
-      subtitle = g_strdup_printf ("%s · %s%s%s", when, str (event, "actor") ? str (event, "actor") : "",
+      const char *actor = hz_directory_name (directory, "users", str (event, "actor"));
+
+      subtitle = g_strdup_printf ("%s · %s%s%s", when, actor ? actor : "",
                                   str (payload, "reason") ? " · " : "",
                                   str (payload, "reason") ? str (payload, "reason") : "");
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), what);

@@ -21,8 +21,12 @@ typedef struct {
   gint64  t0;
   gint64  applied;
   gint64  painted;
-  gulong  paint_id;
+  gint64  frame;           /* the follower's before-paint after applied */
+  gint64  own_start;       /* the presenter's own frame, in the same thread */
+  double  own_ms;          /* its frames' time between t0 and applied */
+  gulong  paint_id, frame_id, own_start_id, own_end_id;
   GdkFrameClock *clock;
+  GdkFrameClock *own_clock;
 } Probe;
 
 static void
@@ -53,6 +57,31 @@ after_paint_cb (GdkFrameClock *clock,
 }
 
 static void
+before_paint_cb (GdkFrameClock *clock,
+                 Probe         *probe)
+{
+  if (probe->applied != 0 && probe->frame == 0)
+    probe->frame = g_get_monotonic_time ();
+}
+
+/* Both windows are painted by this one thread: a frame of the presenter's
+ * own window after its change holds up the follower's message. */
+static void
+own_before_paint_cb (GdkFrameClock *clock,
+                     Probe         *probe)
+{
+  probe->own_start = g_get_monotonic_time ();
+}
+
+static void
+own_after_paint_cb (GdkFrameClock *clock,
+                    Probe         *probe)
+{
+  if (probe->t0 != 0 && probe->applied == 0 && probe->own_start >= probe->t0)
+    probe->own_ms += (g_get_monotonic_time () - probe->own_start) / 1000.0;
+}
+
+static void
 applied_cb (HzSharedSession *session,
             int              type,
             guint64          seq,
@@ -80,6 +109,13 @@ cmp_double (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+static double
+percentile (GArray *sorted,
+            guint   p)
+{
+  return g_array_index (sorted, double, MIN (sorted->len - 1, sorted->len * p / 100));
+}
+
 static void
 report (const char *what,
         GArray     *ms,
@@ -102,12 +138,16 @@ static double
 one (Probe  *probe,
      Kind    kind,
      guint   i,
-     double *applied_ms)
+     double *applied_ms,
+     GArray *to_frame,
+     GArray *frame,
+     GArray *own)
 {
   HzImageView *a = hz_workspace_get_image_view (HZ_WORKSPACE (probe->pair->zhou.workspace));
   double result;
 
-  probe->applied = probe->painted = 0;
+  probe->applied = probe->painted = probe->frame = 0;
+  probe->own_ms = 0;
   probe->t0 = g_get_monotonic_time ();
   switch (kind)
     {
@@ -125,6 +165,14 @@ one (Probe  *probe,
     g_error ("the follower never showed change %u", i);
   result = (probe->painted - probe->t0) / 1000.0;
   *applied_ms = (probe->applied - probe->t0) / 1000.0;
+  if (probe->frame != 0)
+    {
+      double ms = (probe->frame - probe->applied) / 1000.0;
+      g_array_append_val (to_frame, ms);
+      ms = (probe->painted - probe->frame) / 1000.0;
+      g_array_append_val (frame, ms);
+    }
+  g_array_append_val (own, probe->own_ms);
   probe->t0 = 0;
   hz_widget_test_iterate (GAP_MS);
   return result;
@@ -141,6 +189,10 @@ main (int    argc,
   g_autoptr(GArray) slice_applied = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) window_applied = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) pointer_applied = g_array_new (FALSE, FALSE, sizeof (double));
+  /* applied -> shown, per kind: waiting for a frame, the frame, and the
+   * presenter's own frames before applied */
+  GArray *to_frame[3], *frame[3], *own[3];
+  static const char *const kind_names[] = { "slice", "window", "pointer" };
   guint n_samples = N_SAMPLES;
   HzImageView *a, *b;
   HzCallStats stats = { 0 };
@@ -149,6 +201,12 @@ main (int    argc,
   guint n;
 
   gst_init (&argc, &argv);
+  for (guint k = 0; k < 3; k++)
+    {
+      to_frame[k] = g_array_new (FALSE, FALSE, sizeof (double));
+      frame[k] = g_array_new (FALSE, FALSE, sizeof (double));
+      own[k] = g_array_new (FALSE, FALSE, sizeof (double));
+    }
   hz_widget_test_init (&argc, &argv, "en");
   print_machine ();
   pair = hz_workspace_pair_new (1280, 800, TRUE);
@@ -177,6 +235,10 @@ main (int    argc,
 
   probe.clock = gtk_widget_get_frame_clock (GTK_WIDGET (b));
   probe.paint_id = g_signal_connect (probe.clock, "after-paint", G_CALLBACK (after_paint_cb), &probe);
+  probe.frame_id = g_signal_connect (probe.clock, "before-paint", G_CALLBACK (before_paint_cb), &probe);
+  probe.own_clock = gtk_widget_get_frame_clock (GTK_WIDGET (a));
+  probe.own_start_id = g_signal_connect (probe.own_clock, "before-paint", G_CALLBACK (own_before_paint_cb), &probe);
+  probe.own_end_id = g_signal_connect (probe.own_clock, "after-paint", G_CALLBACK (own_after_paint_cb), &probe);
   g_signal_connect (hz_workspace_get_shared_session (HZ_WORKSPACE (pair->chen.workspace)), "view-applied",
                     G_CALLBACK (applied_cb), &probe);
 
@@ -186,13 +248,13 @@ main (int    argc,
     {
       double v, w;
 
-      v = one (&probe, KIND_SLICE, i, &w);
+      v = one (&probe, KIND_SLICE, i, &w, to_frame[0], frame[0], own[0]);
       g_array_append_val (slice_ms, v);
       g_array_append_val (slice_applied, w);
-      v = one (&probe, KIND_WINDOW, i, &w);
+      v = one (&probe, KIND_WINDOW, i, &w, to_frame[1], frame[1], own[1]);
       g_array_append_val (window_ms, v);
       g_array_append_val (window_applied, w);
-      v = one (&probe, KIND_POINTER, i, &w);
+      v = one (&probe, KIND_POINTER, i, &w, to_frame[2], frame[2], own[2]);
       g_array_append_val (pointer_ms, v);
       g_array_append_val (pointer_applied, w);
     }
@@ -211,6 +273,30 @@ main (int    argc,
   report ("window", window_ms, target);
   report ("pointer", pointer_ms, target);
 
+  printf ("where applied -> shown goes (median / p95): the follower's frame clock starting a frame, the\n"
+          "frame itself (update, layout, rendering the window, swap); and before applied, the presenter's\n"
+          "own frames, which this one thread paints before it reads the follower's message:\n");
+  for (guint k = 0; k < 3; k++)
+    {
+      g_array_sort (to_frame[k], cmp_double);
+      g_array_sort (frame[k], cmp_double);
+      g_array_sort (own[k], cmp_double);
+      if (frame[k]->len == 0)
+        continue;
+      printf ("%-8s wait %5.1f / %5.1f ms   frame %5.1f / %5.1f ms   presenter's frames %5.1f / %5.1f ms\n",
+              kind_names[k], percentile (to_frame[k], 50), percentile (to_frame[k], 95),
+              percentile (frame[k], 50), percentile (frame[k], 95),
+              percentile (own[k], 50), percentile (own[k], 95));
+    }
+  for (guint k = 0; k < 3; k++)
+    {
+      g_array_unref (to_frame[k]);
+      g_array_unref (frame[k]);
+      g_array_unref (own[k]);
+    }
   g_signal_handler_disconnect (probe.clock, probe.paint_id);
+  g_signal_handler_disconnect (probe.clock, probe.frame_id);
+  g_signal_handler_disconnect (probe.own_clock, probe.own_start_id);
+  g_signal_handler_disconnect (probe.own_clock, probe.own_end_id);
   return 0;
 }

@@ -26,6 +26,11 @@ for lang in $(sed 's/#.*//' LINGUAS); do
   po=$lang/$lang.po
   [ -f "$po" ] || fail "help/LINGUAS names $lang but help/$po is missing"
   msgfmt --check --statistics -o "$tmp/$lang.mo" "$po" || fail "msgfmt --check complains about help/$po"
+  # zh_TW is made from zh_CN (build-aux/make-zh-tw.py): current with it, or
+  # the message names the command that remakes it.
+  if [ "$lang" = zh_TW ]; then
+    python3 ../build-aux/make-zh-tw.py --check zh_CN/zh_CN.po zh_TW/zh_TW.po || fail "help/$po is not current"
+  fi
   msgcmp "$po" "$tmp/help.pot" || fail "help/$po lacks translations or is out of date with help/C; run 'ninja -C build help-cn.huizhen.Huizhen-update-po' and translate"
   fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$po" | grep -c '^msgid ' || true)
   [ "$fuzzy" -eq 0 ] || fail "help/$po has $fuzzy fuzzy entries"

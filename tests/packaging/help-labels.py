@@ -2,8 +2,9 @@
 # help-labels.py SRCDIR: the help names only what the app shows. Every
 # <gui> label of the English help must be a translatable string of the app
 # (extracted from the files in po/POTFILES.in; mnemonics and a trailing
-# ellipsis ignored), and the zh_CN help must use the app's zh_CN
-# translation of it (po/zh_CN.po). Labels listed in
+# ellipsis ignored), and each translated help (zh_CN, zh_TW: help/LINGUAS
+# with a catalogue in po/) must use the app's translation of it
+# (po/LANG.po). Labels listed in
 # help-labels-pending.txt (next to this script) are allowed to be missing,
 # and must be missing: see that file. Exits 1 on any failure.
 import glob
@@ -87,19 +88,25 @@ def main():
         if line:
             pending.add(norm(line))
     labels = gui_labels(sorted(glob.glob(os.path.join(src, 'help/C/*.page'))))
-    zh_app = {}
-    for msgid, msgstr in po_entries(os.path.join(src, 'po/zh_CN.po')):
-        if msgstr:
-            zh_app.setdefault(norm(msgid), set()).add(norm(msgstr))
+    langs = [l.split('#', 1)[0].strip() for l in open(os.path.join(src, 'help/LINGUAS'), encoding='utf-8')]
+    langs = [l for l in langs if l and os.path.exists(os.path.join(src, 'po', l + '.po'))]
+    tr_app, tr_labels = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         app = app_strings(src, tmp)
-        mo = os.path.join(tmp, 'zh_CN.mo')
-        subprocess.run(['msgfmt', '-o', mo, os.path.join(src, 'help/zh_CN/zh_CN.po')], check=True)
         cdir = os.path.join(src, 'help/C')
         pages = [os.path.basename(p) for p in glob.glob(os.path.join(cdir, '*.page'))]
-        subprocess.run(['itstool', '-m', mo, '-l', 'zh_CN', '-o', tmp] + pages + ['legal.xml'],
-                       cwd=cdir, check=True)
-        zh_labels = gui_labels(glob.glob(os.path.join(tmp, '*.page')))
+        for lang in langs:
+            tr_app[lang] = {}
+            for msgid, msgstr in po_entries(os.path.join(src, 'po', lang + '.po')):
+                if msgstr:
+                    tr_app[lang].setdefault(norm(msgid), set()).add(norm(msgstr))
+            mo = os.path.join(tmp, lang + '.mo')
+            out = os.path.join(tmp, lang)
+            os.mkdir(out)
+            subprocess.run(['msgfmt', '-o', mo, os.path.join(src, 'help', lang, lang + '.po')], check=True)
+            subprocess.run(['itstool', '-m', mo, '-l', lang, '-o', out] + pages + ['legal.xml'],
+                           cwd=cdir, check=True)
+            tr_labels[lang] = set(gui_labels(glob.glob(os.path.join(out, '*.page'))))
     failures = 0
     for label, where in sorted(labels.items()):
         if label in pending:
@@ -111,9 +118,12 @@ def main():
         elif label not in app:
             failures += 1
             print('NOT IN THE APP          %-40s (%s)' % (label, ', '.join(sorted(where))))
-        elif zh_app.get(label) and not zh_app[label] & set(zh_labels):
-            failures += 1
-            print('zh_CN DIFFERS           %-40s app: %s' % (label, ' or '.join(sorted(zh_app[label]))))
+        else:
+            for lang in langs:
+                if tr_app[lang].get(label) and not tr_app[lang][label] & tr_labels[lang]:
+                    failures += 1
+                    print('%s DIFFERS           %-40s app: %s' %
+                          (lang, label, ' or '.join(sorted(tr_app[lang][label]))))
     for label in sorted(pending - set(labels)):
         failures += 1
         print('PENDING BUT NOT IN HELP %-40s remove it from help-labels-pending.txt' % label)

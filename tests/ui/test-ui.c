@@ -27,6 +27,7 @@
 #include "hz-test-utils.h"
 #include "hz-window.h"
 #include "hz-workspace-window.h"
+#include "test-ui-shortcuts.h"
 
 static HzHub *hub;
 static HzOrthanc *orthanc;
@@ -512,6 +513,30 @@ test_accept_decline (void)
   WAIT_UNTIL (g_strcmp0 (hz_consult_page_get_state (page), "accepted") == 0);
   WAIT_UNTIL (!hz_consult_page_is_loading (page));
   screenshot (chen, "consult-accepted");
+  {
+    /* The history names who did what as doctors know each other, not
+     * by their logins: sent by 周明, accepted by 陈立华. */
+    GtkWidget *history = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), HZ_TYPE_CONSULT_PAGE,
+                                                                    "history_list"));
+    guint n_rows = 0, by_zhou = 0, by_chen = 0;
+
+    for (GtkWidget *row = gtk_widget_get_first_child (history); row; row = gtk_widget_get_next_sibling (row))
+      {
+        const char *subtitle;
+
+        if (!ADW_IS_ACTION_ROW (row))
+          continue;
+        subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+        n_rows++;
+        g_assert_null (strstr (subtitle, "dr.zhou"));
+        g_assert_null (strstr (subtitle, "dr.chen"));
+        by_zhou += strstr (subtitle, "周明") != NULL;
+        by_chen += strstr (subtitle, "陈立华") != NULL;
+      }
+    g_assert_cmpuint (n_rows, >=, 2);
+    g_assert_cmpuint (by_zhou, >=, 1);
+    g_assert_cmpuint (by_chen, >=, 1);
+  }
 
   hz_window_open_consult (chen, emergency_id);
   WAIT_UNTIL (!hz_consult_page_is_loading (page) && g_strcmp0 (hz_consult_page_get_state (page), "requested") == 0);
@@ -1206,6 +1231,7 @@ main (int   argc,
   g_test_add_func ("/ui/session-resume", test_session_resume);
   g_test_add_func ("/ui/dark", test_dark);
   g_test_add_func ("/ui/narrow", test_narrow);
+  hz_test_ui_shortcuts_add (GTK_APPLICATION (app), screenshot);
   g_test_add_func ("/ui/sign-out", test_sign_out);
   status = g_test_run ();
 

@@ -249,3 +249,20 @@ hz_widget_test_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
   return path;
 }
+
+GtkWidget *
+hz_widget_test_find_button (GtkWidget  *root,
+                            const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+      if ((found = hz_widget_test_find_button (child, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}

@@ -41,6 +41,9 @@ void         hz_pixels_get                (const HzPixels *pixels,
 char        *hz_widget_test_screenshot    (GtkWidget    *widget,
                                            const char   *name);
 const char  *hz_widget_test_lang          (void);
+/* The first button under @root (depth first) whose label is @label. */
+GtkWidget   *hz_widget_test_find_button   (GtkWidget    *root,
+                                           const char   *label);
 char        *hz_widget_test_data_path     (const char   *relative);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HzPixels, hz_pixels_free)

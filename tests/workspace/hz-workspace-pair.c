@@ -40,28 +40,39 @@ hz_workspace_pair_wait (gboolean (*done) (gpointer data),
   return hz_widget_test_wait (done, data);
 }
 
+void
+hz_workspace_pair_sign_in (HzHub         *hub,
+                           const char    *dir,
+                           const char    *user,
+                           const char    *log_path,
+                           HzHubClient  **client,
+                           HzConsultLog **log)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *default_log = g_strdup_printf ("%s/%s.db", dir, user);
+  g_autofree char *cache = g_strdup_printf ("%s/%s-cache", dir, user);
+  g_autoptr(JsonObject) me = NULL;
+  Pending p = { 0 };
+
+  *client = hz_hub_client_new (hub->url, cache, &error);
+  g_assert_no_error (error);
+  *log = hz_consult_log_open (log_path ? log_path : default_log, &error);
+  g_assert_no_error (error);
+  hz_hub_client_set_consult_log (*client, *log);
+  hz_hub_client_login_async (*client, user, "huizhen-demo", NULL, pending_cb, &p);
+  g_assert_true (hz_widget_test_wait (pending_done, &p));
+  me = hz_hub_client_login_finish (*client, p.result, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&p.result);
+}
+
 static void
 sign_in (HzPairSide *side,
          HzHub      *hub,
          const char *dir,
          const char *user)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *log_path = g_strdup_printf ("%s/%s.db", dir, user);
-  g_autofree char *cache = g_strdup_printf ("%s/%s-cache", dir, user);
-  g_autoptr(JsonObject) me = NULL;
-  Pending p = { 0 };
-
-  side->client = hz_hub_client_new (hub->url, cache, &error);
-  g_assert_no_error (error);
-  side->log = hz_consult_log_open (log_path, &error);
-  g_assert_no_error (error);
-  hz_hub_client_set_consult_log (side->client, side->log);
-  hz_hub_client_login_async (side->client, user, "huizhen-demo", NULL, pending_cb, &p);
-  g_assert_true (hz_widget_test_wait (pending_done, &p));
-  me = hz_hub_client_login_finish (side->client, p.result, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&p.result);
+  hz_workspace_pair_sign_in (hub, dir, user, NULL, &side->client, &side->log);
   hz_hub_client_connect (side->client);
 }
 

@@ -37,6 +37,14 @@ HzWorkspacePair *hz_workspace_pair_new  (int              width,
                                          gboolean         local_ct_for_specialist);
 void             hz_workspace_pair_free (HzWorkspacePair *pair);
 HzImageStack    *hz_workspace_pair_load_series (const char *case_dir);
+/* A signed-in client with its consult log (at @log_path, else
+ * DIR/USER.db), not yet connected to the hub's WebSocket. */
+void             hz_workspace_pair_sign_in (HzHub         *hub,
+                                            const char    *dir,
+                                            const char    *user,
+                                            const char    *log_path,
+                                            HzHubClient  **client,
+                                            HzConsultLog **log);
 /* Iterates the main loop until @done or 20 s. */
 gboolean         hz_workspace_pair_wait (gboolean       (*done) (gpointer data),
                                          gpointer         data);

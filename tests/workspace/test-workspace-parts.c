@@ -7,12 +7,12 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <fontconfig/fontconfig.h>
-#include <pango/pangocairo.h>
 
 #include "hz-test-utils.h"
 #include "hz-widget-test.h"
 #include "hz-workspace-pair.h"
 #include "hz-workspace-private.h"
+#include "test-workspace-reopen.h"
 
 #define CONSULT_ID "HZ-20261122-TEST01"
 
@@ -465,6 +465,102 @@ test_requester_tampered (void)
   fixture_tear_down (&f);
 }
 
+/* ---- keys ---- */
+
+/* What pressing @keyval with @modifiers on @widget does: the widget
+ * class's key binding for it, fired with its arguments. */
+static gboolean
+press (GtkWidget       *widget,
+       guint            keyval,
+       GdkModifierType  modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+static const char *
+shown_series (HzWorkspace *ws)
+{
+  HzImageStack *stack = hz_image_view_get_stack (hz_workspace_get_image_view (ws));
+
+  return stack ? hz_image_stack_get_series_uid (stack) : NULL;
+}
+
+/* The keys the shortcuts window lists do what it says. */
+static void
+test_keys (void)
+{
+  g_autoptr(JsonObject) consult = plain_consult ();
+  g_autoptr(HzImageStack) ct = hz_workspace_pair_load_series ("dicom/wang-jianguo");
+  g_autoptr(HzImageStack) second = NULL;
+  g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0 };
+  HzWorkspace *ws;
+  GtkWidget *view;
+  const struct { guint keyval; HzImageTool tool; } tools[] = {
+    { GDK_KEY_m, HZ_IMAGE_TOOL_MEASURE },
+    { GDK_KEY_a, HZ_IMAGE_TOOL_ARROW },
+    { GDK_KEY_t, HZ_IMAGE_TOOL_TEXT },
+    { GDK_KEY_p, HZ_IMAGE_TOOL_PAN },
+    { GDK_KEY_w, HZ_IMAGE_TOOL_WINDOW },
+  };
+
+  /* A second series of the study: the same pictures under another UID. */
+  for (guint i = 0; i < hz_image_stack_get_n_slices (ct); i++)
+    g_ptr_array_add (datasets, g_object_ref (hz_image_stack_get_dataset (ct, i)));
+  second = hz_image_stack_new ("1.2.826.0.1.3680043.8.498.99", datasets, &error);
+  g_assert_no_error (error);
+
+  fixture_set_up (&f, consult, HZ_WORKSPACE_ROLE_REQUESTER);
+  ws = HZ_WORKSPACE (f.workspace);
+  view = GTK_WIDGET (hz_workspace_get_image_view (ws));
+  hz_workspace_add_series (ws, ct, "CT", "CT");
+  hz_workspace_add_series (ws, second, "CT 2", "CT");
+  g_assert_true (hz_workspace_open_series (ws, hz_image_stack_get_series_uid (ct)));
+  hz_widget_test_iterate (50);
+
+  /* The tools by their initials. */
+  for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
+    {
+      g_assert_true (press (view, tools[i].keyval, 0));
+      g_assert_cmpint (tool_of (HZ_IMAGE_VIEW (view)), ==, tools[i].tool);
+    }
+
+  /* Next and previous series, and no further than the ends. */
+  g_assert_true (press (f.workspace, GDK_KEY_Page_Down, GDK_CONTROL_MASK));
+  g_assert_cmpstr (shown_series (ws), ==, hz_image_stack_get_series_uid (second));
+  g_assert_true (press (f.workspace, GDK_KEY_Page_Down, GDK_CONTROL_MASK));
+  g_assert_cmpstr (shown_series (ws), ==, hz_image_stack_get_series_uid (second));
+  g_assert_true (press (f.workspace, GDK_KEY_Page_Up, GDK_CONTROL_MASK));
+  g_assert_cmpstr (shown_series (ws), ==, hz_image_stack_get_series_uid (ct));
+  g_assert_true (press (f.workspace, GDK_KEY_Page_Up, GDK_CONTROL_MASK));
+  g_assert_cmpstr (shown_series (ws), ==, hz_image_stack_get_series_uid (ct));
+
+  /* Hang up is bound (test-ui's shortcuts test), and needs a call. */
+  g_assert_false (press (f.workspace, GDK_KEY_h, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  fixture_tear_down (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -474,15 +570,13 @@ main (int    argc,
   hz_widget_test_init (&argc, &argv, argc > 1 && argv[argc - 1][0] != '-' ? argv[argc - 1] : "en");
   g_test_add_func ("/workspace/parts/viewer-toolbar", test_viewer_toolbar);
   g_test_add_func ("/workspace/parts/call-banner", test_call_banner);
+  g_test_add_func ("/workspace/parts/keys", test_keys);
   g_test_add_func ("/workspace/parts/requester-opinion", test_requester_opinion);
   g_test_add_func ("/workspace/parts/requester-tampered", test_requester_tampered);
+  hz_test_workspace_reopen_add ();
   ret = g_test_run ();
+  /* Let deferred frees run before LeakSanitizer looks; see
+   * test-shared-session.c for why the font caches stay. */
   hz_widget_test_iterate (50);
-  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0)
-    {
-      pango_cairo_font_map_set_default (NULL);
-      cairo_debug_reset_static_data ();
-      FcFini ();
-    }
   return ret;
 }

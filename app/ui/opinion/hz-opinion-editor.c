@@ -44,6 +44,7 @@ struct _HzOpinionEditor {
   GArray           *diagnoses;   /* HzDiagnosis */
   HzSignedOpinion  *signed_opinion;
   GPtrArray        *addenda;     /* HzSignedOpinion, in chain order */
+  char             *signer_name; /* as people read it; the author id without */
 };
 
 enum {
@@ -117,6 +118,8 @@ rebuild_diagnoses (HzOpinionEditor *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), d->label);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), d->code);
+      /* Locked: the codes read as signed, nothing to remove. */
+      gtk_widget_set_visible (remove, self->signed_opinion == NULL);
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (remove, "flat");
       gtk_widget_set_tooltip_text (remove, _("Remove"));
@@ -280,15 +283,11 @@ hz_opinion_editor_dup_opinion (HzOpinionEditor *self)
   return o;
 }
 
-void
-hz_opinion_editor_set_opinion (HzOpinionEditor *self,
-                               HzOpinion       *opinion)
+static void
+fill_form (HzOpinionEditor *self,
+           HzOpinion       *opinion)
 {
   guint i;
-
-  g_return_if_fail (HZ_IS_OPINION_EDITOR (self));
-  g_return_if_fail (HZ_IS_OPINION (opinion));
-  g_return_if_fail (self->signed_opinion == NULL);
 
   set_buffer_text (self->findings_view, hz_opinion_get_findings (opinion));
   set_buffer_text (self->treatment_view, hz_opinion_get_treatment (opinion));
@@ -306,6 +305,17 @@ hz_opinion_editor_set_opinion (HzOpinionEditor *self,
   adw_combo_row_set_selected (self->urgency_row, hz_opinion_get_referral_urgency (opinion));
   gtk_editable_set_text (GTK_EDITABLE (self->hospital_row),
                          hz_opinion_get_referral_to (opinion) ? hz_opinion_get_referral_to (opinion) : "");
+}
+
+void
+hz_opinion_editor_set_opinion (HzOpinionEditor *self,
+                               HzOpinion       *opinion)
+{
+  g_return_if_fail (HZ_IS_OPINION_EDITOR (self));
+  g_return_if_fail (HZ_IS_OPINION (opinion));
+  g_return_if_fail (self->signed_opinion == NULL);
+
+  fill_form (self, opinion);
   update_state (self);
 }
 
@@ -348,10 +358,16 @@ update_state (HzOpinionEditor *self)
       g_autoptr(GDateTime) local = g_date_time_to_local (t);
       g_autofree char *when = g_date_time_format (local, "%Y-%m-%d %H:%M");
       g_autofree char *fp = hz_fingerprint_format (hz_signed_opinion_get_key_fingerprint (self->signed_opinion));
-      g_autofree char *status = g_strdup_printf (_("Signed %s with key %.19s…. The opinion is locked: corrections are signed addenda."),
+      /* TRANSLATORS: the signer's name, when, the key's fingerprint */
+      g_autofree char *status = g_strdup_printf (_("Signed by %s on %s with the key %s. The opinion is locked: corrections are signed addenda."),
+                                                 self->signer_name ? self->signer_name
+                                                                   : hz_signed_opinion_get_author (self->signed_opinion),
                                                  when, fp);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "opinion.sign", FALSE);
       gtk_widget_set_sensitive (self->form, FALSE);
+      /* Nothing more to search for: the codes are signed. */
+      gtk_widget_set_visible (GTK_WIDGET (self->icd_search), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->suggestions), FALSE);
       /* Signed once: the way on is Add Addendum below. */
       gtk_widget_set_visible (GTK_WIDGET (self->sign_button), FALSE);
       set_status (self, status, "success");
@@ -393,6 +409,7 @@ sign_action (GtkWidget  *widget,
       set_status (self, error->message, "error");
       return;
     }
+  rebuild_diagnoses (self);
   update_state (self);
   g_signal_emit (self, signals[SIGNAL_SIGNED], 0, self->signed_opinion);
 }
@@ -552,6 +569,53 @@ hz_opinion_editor_set_catalogue (HzOpinionEditor  *self,
   g_set_object (&self->catalogue, chosen);
 }
 
+/**
+ * hz_opinion_editor_set_signed:
+ * @opinion: the opinion this specialist signed earlier, verified
+ * @addenda: (nullable): its verified addenda, in chain order
+ *
+ * Brings back the locked form of an opinion signed in an earlier
+ * session: the fields read-only as signed, the addenda listed, and Add
+ * Addendum the only way on. Calling it again with the same opinion and
+ * a longer chain adds the new addenda.
+ */
+void
+hz_opinion_editor_set_signed (HzOpinionEditor *self,
+                              HzSignedOpinion *opinion,
+                              GPtrArray       *addenda)
+{
+  g_return_if_fail (HZ_IS_OPINION_EDITOR (self));
+  g_return_if_fail (HZ_IS_SIGNED_OPINION (opinion));
+
+  if (self->signed_opinion == NULL ||
+      g_strcmp0 (hz_signed_opinion_get_hash (self->signed_opinion), hz_signed_opinion_get_hash (opinion)) != 0)
+    {
+      GtkWidget *child;
+
+      g_set_object (&self->signed_opinion, opinion);
+      fill_form (self, hz_signed_opinion_get_opinion (opinion));
+      g_ptr_array_set_size (self->addenda, 0);
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->addenda_box))) != NULL)
+        gtk_box_remove (self->addenda_box, child);
+    }
+  for (guint i = self->addenda->len; addenda != NULL && i < addenda->len; i++)
+    {
+      g_ptr_array_add (self->addenda, g_object_ref (g_ptr_array_index (addenda, i)));
+      show_addendum (self, g_ptr_array_index (addenda, i));
+    }
+  update_state (self);
+}
+
+void
+hz_opinion_editor_set_signer_name (HzOpinionEditor *self,
+                                   const char      *name)
+{
+  g_return_if_fail (HZ_IS_OPINION_EDITOR (self));
+  g_free (self->signer_name);
+  self->signer_name = g_strdup (name);
+  update_state (self);
+}
+
 gboolean
 hz_opinion_editor_get_locked (HzOpinionEditor *self)
 {
@@ -592,6 +656,7 @@ hz_opinion_editor_finalize (GObject *object)
 
   g_free (self->consult_id);
   g_free (self->author);
+  g_free (self->signer_name);
   g_array_unref (self->diagnoses);
   G_OBJECT_CLASS (hz_opinion_editor_parent_class)->finalize (object);
 }

@@ -30,6 +30,13 @@ void        hz_opinion_editor_search          (HzOpinionEditor  *self,
                                                const char       *query);
 gboolean    hz_opinion_editor_add_diagnosis   (HzOpinionEditor  *self,
                                                const char       *code);
+/* An opinion signed earlier (reopened later): locked, with its addenda. */
+void        hz_opinion_editor_set_signed      (HzOpinionEditor  *self,
+                                               HzSignedOpinion  *opinion,
+                                               GPtrArray        *addenda);
+/* The signer's name for the locked status (the author id without). */
+void        hz_opinion_editor_set_signer_name (HzOpinionEditor  *self,
+                                               const char       *name);
 gboolean    hz_opinion_editor_get_locked      (HzOpinionEditor  *self);
 HzSignedOpinion *hz_opinion_editor_get_signed (HzOpinionEditor  *self);
 /* Addenda to the signed opinion: "opinion.add-addendum" opens the form,

@@ -380,4 +380,10 @@ _hz_image_view_class_init_input (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, 0, "viewer.preset", "s", "bone");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, 0, "viewer.preset", "s", "brain");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "viewer.undo-annotation", NULL);
+  /* The toolbar's tools by their initials, as most viewers have them. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, 0, "viewer.tool", "s", "window");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "viewer.tool", "s", "pan");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, 0, "viewer.tool", "s", "measure");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, 0, "viewer.tool", "s", "arrow");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, 0, "viewer.tool", "s", "text");
 }

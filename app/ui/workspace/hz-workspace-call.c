@@ -233,4 +233,7 @@ _hz_workspace_call_class_init (GtkWidgetClass *widget_class)
                                        "workspace.mute", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "workspace.camera-off", NULL);
+  /* Two modifiers: a call does not end on a stray key. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "workspace.hang-up", NULL);
 }

@@ -126,6 +126,15 @@ signed_by (HzWorkspace     *self,
   return g_strdup_printf (_("Signed by %s on %s"), name, when);
 }
 
+/* The specialist who signed gets the locked form back (Add Addendum the
+ * way on); anyone else reads it. */
+static gboolean
+signed_by_me (HzWorkspace *self)
+{
+  return self->role == HZ_WORKSPACE_ROLE_SPECIALIST && self->opinion != NULL &&
+         g_strcmp0 (hz_signed_opinion_get_author (self->opinion), self->user_id) == 0;
+}
+
 static void
 show_opinion (HzWorkspace *self)
 {
@@ -146,7 +155,9 @@ show_opinion (HzWorkspace *self)
   signer = signed_by (self, opinion);
   grouped = hz_fingerprint_format (hz_signed_opinion_get_key_fingerprint (opinion));
   fingerprint = g_strdup_printf (_("Key fingerprint: %s"), grouped);
-  if (self->addenda->len == 0)
+  if (self->opinion_from_log)
+    verified = g_strdup (_("From this computer's consultation log, unchanged since it was signed or received. The hub cannot be reached to check the signature again."));
+  else if (self->addenda->len == 0)
     verified = g_strdup (_("Signature verified: the opinion is as the specialist signed it."));
   else
     verified = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Signatures verified: the opinion and its %u addendum are as the specialist signed them.",
@@ -182,7 +193,8 @@ show_opinion (HzWorkspace *self)
   gtk_label_set_text (self->opinion_title, _("Specialist opinion"));
   gtk_label_set_text (self->opinion_verified, verified);
   gtk_widget_remove_css_class (GTK_WIDGET (self->opinion_verified), "error");
-  gtk_widget_add_css_class (GTK_WIDGET (self->opinion_verified), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->opinion_verified), self->opinion_from_log ? "success" : "warning");
+  gtk_widget_add_css_class (GTK_WIDGET (self->opinion_verified), self->opinion_from_log ? "warning" : "success");
   gtk_label_set_text (self->opinion_signer, signer);
   gtk_widget_set_visible (self->opinion_fields, TRUE);
   set_field (self->opinion_findings, hz_opinion_get_findings (content));
@@ -211,7 +223,9 @@ show_opinion (HzWorkspace *self)
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
       gtk_box_append (self->opinion_addenda, label);
     }
-  if (self->role == HZ_WORKSPACE_ROLE_REQUESTER)
+  if (signed_by_me (self))
+    hz_opinion_editor_set_signer_name (self->opinion_editor, directory_name (self->directory, "users", self->user_id));
+  else
     gtk_stack_set_visible_child_name (self->opinion_stack, "received");
 }
 
@@ -273,6 +287,8 @@ hz_workspace_get_addendum (HzWorkspace *self,
 
 /* ---- the specialist's side ---- */
 
+static void post_next_addendum (HzWorkspace *self);
+
 static void
 report_cb (GObject      *source,
            GAsyncResult *result,
@@ -283,6 +299,8 @@ report_cb (GObject      *source,
   g_autoptr(JsonObject) consult = NULL;
 
   consult = hz_hub_client_consult_action_finish (HZ_HUB_CLIENT (source), result, &error);
+  self->reporting = FALSE;
+  post_next_addendum (self);
   if (consult == NULL && !g_error_matches (error, HZ_HUB_CLIENT_ERROR, HZ_HUB_CLIENT_ERROR_QUEUED))
     {
       g_autofree char *text = g_strdup_printf (_("The hub refused the opinion: %s"), error->message);
@@ -308,6 +326,7 @@ hz_workspace_submit_opinion (HzWorkspace     *self,
     g_warning ("consult log: opinion not recorded: %s", error->message);
   json_object_set_member (body, "opinion", hz_signed_opinion_content_to_node (opinion));
   json_object_set_member (body, "signature", hz_signed_opinion_signature_to_node (opinion));
+  self->reporting = TRUE;
   hz_hub_client_consult_action_async (self->client, self->consult_id, "report", body,
                                       self->cancellable, report_cb, g_object_ref (self));
 }
@@ -322,17 +341,37 @@ addendum_cb (GObject      *source,
   g_autoptr(JsonObject) consult = NULL;
 
   consult = hz_hub_client_post_finish (HZ_HUB_CLIENT (source), result, &error);
-  if (consult == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (consult == NULL)
     g_warning ("addendum for %s refused: %s", self->consult_id, error->message);
+  self->posting_addendum = FALSE;
+  post_next_addendum (self);
+}
+
+/* One at a time, after the opinion: the hub takes an addendum only onto
+ * the opinion it already holds and onto the addendum before it, so one
+ * signed right after the opinion, or two in a row, must not overtake. */
+static void
+post_next_addendum (HzWorkspace *self)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->reporting || self->posting_addendum || g_queue_is_empty (&self->addendum_posts))
+    return;
+  body = g_queue_pop_head (&self->addendum_posts);
+  self->posting_addendum = TRUE;
+  path = g_strdup_printf ("consults/%s/addenda", self->consult_id);
+  hz_hub_client_post_async (self->client, path, body, self->cancellable, addendum_cb, g_object_ref (self));
 }
 
 void
 hz_workspace_submit_addendum (HzWorkspace     *self,
                               HzSignedOpinion *addendum)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
+  JsonObject *body = json_object_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   g_return_if_fail (HZ_IS_WORKSPACE (self));
   g_return_if_fail (HZ_IS_SIGNED_OPINION (addendum));
@@ -344,8 +383,8 @@ hz_workspace_submit_addendum (HzWorkspace     *self,
   json_object_set_member (body, "addendum", hz_signed_opinion_content_to_node (addendum));
   json_object_set_string_member (body, "parent", hz_signed_opinion_get_parent_hash (addendum));
   json_object_set_member (body, "signature", hz_signed_opinion_signature_to_node (addendum));
-  path = g_strdup_printf ("consults/%s/addenda", self->consult_id);
-  hz_hub_client_post_async (self->client, path, body, self->cancellable, addendum_cb, g_object_ref (self));
+  g_queue_push_tail (&self->addendum_posts, body);
+  post_next_addendum (self);
   show_opinion (self);
 }
 
@@ -387,7 +426,23 @@ hz_workspace_get_opinion (HzWorkspace *self)
   return self->opinion;
 }
 
-/* ---- the requester's side ---- */
+/* ---- an opinion signed earlier, or by the other side ---- */
+
+/* Into the log once: reopening a consult brings back items the log
+ * already holds, which is no news. */
+static void
+keep_in_log (HzWorkspace     *self,
+             HzSignedOpinion *item)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->log != NULL && hz_signed_opinion_add_to_log (item, self->log, &error) < 0 &&
+      !g_error_matches (error, HZ_CONSULT_LOG_ERROR, HZ_CONSULT_LOG_ERROR_EXISTS))
+    g_warning ("consult log: %s not recorded: %s",
+               hz_signed_opinion_get_kind (item) == HZ_SIGNED_KIND_OPINION ? "opinion" : "addendum",
+               error->message);
+}
+
 
 static gboolean
 knows_item (HzWorkspace *self,
@@ -424,15 +479,12 @@ take_opinion (HzWorkspace *self,
     }
   new_opinion = self->opinion == NULL ||
                 g_strcmp0 (hz_signed_opinion_get_hash (self->opinion), hz_signed_opinion_get_hash (opinion)) != 0;
-  if (!new_opinion && addenda->len <= self->addenda->len)
+  if (!new_opinion && addenda->len <= self->addenda->len && !self->opinion_from_log)
     return;
+  self->opinion_from_log = FALSE;
   if (new_opinion)
     {
-      if (self->log != NULL && hz_signed_opinion_add_to_log (opinion, self->log, &error) < 0)
-        {
-          g_warning ("consult log: opinion not recorded: %s", error->message);
-          g_clear_error (&error);
-        }
+      keep_in_log (self, opinion);
       g_set_object (&self->opinion, opinion);
       g_ptr_array_set_size (self->addenda, 0);
     }
@@ -442,16 +494,73 @@ take_opinion (HzWorkspace *self,
     {
       HzSignedOpinion *addendum = g_ptr_array_index (addenda, i);
 
-      if (self->log != NULL && hz_signed_opinion_add_to_log (addendum, self->log, &error) < 0)
-        {
-          g_warning ("consult log: addendum not recorded: %s", error->message);
-          g_clear_error (&error);
-        }
+      keep_in_log (self, addendum);
       g_ptr_array_add (self->addenda, g_object_ref (addendum));
     }
+  if (signed_by_me (self))
+    hz_opinion_editor_set_signed (self->opinion_editor, self->opinion, self->addenda);
   show_opinion (self);
   if (new_opinion)
     g_signal_emit (self, _hz_workspace_opinion_received_signal, 0, self->opinion);
+}
+
+/* The hub out of reach: what this computer's log kept. Each item there
+ * was checked when it came (or signed here), and the log refuses a body
+ * that no longer matches its hash; the signature itself is checked
+ * again here only with our own key, the hub holding everyone else's. */
+static void
+take_opinion_from_log (HzWorkspace *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(HzSignedOpinion) opinion = NULL;
+  g_autoptr(GPtrArray) addenda = g_ptr_array_new_with_free_func (g_object_unref);
+  HzSignedOpinion *previous = NULL;
+
+  if (self->log == NULL || self->opinion != NULL)
+    return;
+  rows = hz_consult_log_list_opinions (self->log, self->consult_id, &error);
+  for (guint i = 0; rows != NULL && i < rows->len && error == NULL; i++)
+    {
+      const HzLogOpinion *row = g_ptr_array_index (rows, i);
+      g_autoptr(HzSignedOpinion) item = hz_signed_opinion_new_from_log (row, &error);
+      g_autoptr(GBytes) own_key = NULL;
+
+      if (item == NULL)
+        break;
+      if (self->key != NULL &&
+          g_strcmp0 (hz_signed_opinion_get_key_fingerprint (item), hz_signing_key_get_fingerprint (self->key)) == 0 &&
+          !hz_signed_opinion_verify (item, (own_key = hz_signing_key_get_public_key (self->key)), &error))
+        break;
+      if (hz_signed_opinion_get_kind (item) == HZ_SIGNED_KIND_OPINION && opinion == NULL)
+        opinion = g_object_ref (item);
+      else if (previous == NULL || !hz_signed_opinion_verify_chain (item, previous, &error))
+        {
+          if (error == NULL)
+            g_set_error_literal (&error, HZ_SIGNED_OPINION_ERROR, HZ_SIGNED_OPINION_ERROR_BROKEN_CHAIN,
+                                 "an addendum without its opinion");
+          break;
+        }
+      else
+        g_ptr_array_add (addenda, g_object_ref (item));
+      previous = item;
+    }
+  if (error != NULL)
+    {
+      show_refused (self, error->message);
+      g_message ("logged opinion for %s refused: %s", self->consult_id, error->message);
+      return;
+    }
+  if (opinion == NULL)
+    return;
+  self->opinion_from_log = TRUE;
+  g_set_object (&self->opinion, opinion);
+  g_ptr_array_set_size (self->addenda, 0);
+  for (guint i = 0; i < addenda->len; i++)
+    g_ptr_array_add (self->addenda, g_object_ref (g_ptr_array_index (addenda, i)));
+  if (signed_by_me (self))
+    hz_opinion_editor_set_signed (self->opinion_editor, self->opinion, self->addenda);
+  show_opinion (self);
 }
 
 static void
@@ -468,7 +577,10 @@ consult_cb (GObject      *source,
     return;
   self->fetching_opinion = FALSE;
   if (consult == NULL)
-    g_warning ("consult %s not fetched: %s", self->consult_id, error->message);
+    {
+      g_message ("consult %s not fetched: %s", self->consult_id, error->message);
+      take_opinion_from_log (self);
+    }
   else
     take_opinion (self, consult);
   if (self->refetch_opinion)
@@ -531,8 +643,13 @@ _hz_workspace_opinion_setup (HzWorkspace *self)
     }
   self->consult_changed_id = g_signal_connect (self->client, "consult-changed",
                                                G_CALLBACK (consult_changed_cb), self);
-  if (self->role == HZ_WORKSPACE_ROLE_REQUESTER)
+  /* A consult reopened after the opinion was signed: shown as signed,
+   * checked as when it came live. A summary without the opinion is
+   * fetched in full. */
+  if (json_object_has_member (self->consult, "opinion"))
     take_opinion (self, self->consult);
+  else
+    consult_changed_cb (self->client, self->consult_id, self->consult, NULL, self);
   hz_hub_client_directory_async (self->client, self->cancellable, directory_cb, g_object_ref (self));
 }
 

@@ -41,6 +41,10 @@ struct _HzWorkspace
   gulong            consult_changed_id;
   gboolean          fetching_opinion;
   gboolean          refetch_opinion;  /* news came during the fetch */
+  gboolean          opinion_from_log; /* the hub unreachable: the log's copy */
+  gboolean          reporting;        /* the opinion on its way to the hub */
+  gboolean          posting_addendum;
+  GQueue            addendum_posts;   /* JsonObject bodies, in chain order */
   HzDicomwebClient *dicomweb;
 
   /* template */
@@ -111,6 +115,7 @@ void  _hz_workspace_show_call_state    (HzWorkspace     *self,
                                         HzCallState      state,
                                         HzCallQuality    quality);
 void  _hz_workspace_opinion_setup      (HzWorkspace     *self);
+void  _hz_workspace_viewer_class_init  (GtkWidgetClass  *widget_class);
 void  _hz_workspace_viewer_setup       (HzWorkspace     *self);
 void  _hz_workspace_media_setup        (HzWorkspace     *self);
 void  _hz_workspace_media_attach       (HzWorkspace     *self,

@@ -47,6 +47,43 @@ annotation_text_cb (HzWorkspace *self)
                                      gtk_editable_get_text (GTK_EDITABLE (self->annotation_entry)));
 }
 
+/* The next or previous series of the browser's list, from the one shown,
+ * opened as a click on it would (and shown to the follower). */
+static void
+series_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HzWorkspace *self = HZ_WORKSPACE (widget);
+  HzImageStack *shown = hz_image_view_get_stack (self->image_view);
+  guint n = hz_series_browser_get_n_series (self->series_browser);
+  int step = g_str_equal (action_name, "workspace.next-series") ? 1 : -1;
+  int current = -1;
+  int next;
+
+  if (n == 0)
+    return;
+  for (guint i = 0; shown != NULL && i < n; i++)
+    if (g_strcmp0 (hz_image_stack_get_series_uid (hz_series_browser_get_series (self->series_browser, i)),
+                   hz_image_stack_get_series_uid (shown)) == 0)
+      current = (int) i;
+  next = current < 0 ? 0 : current + step;
+  if (next < 0 || next >= (int) n)
+    return;
+  hz_workspace_open_series (self, hz_image_stack_get_series_uid (hz_series_browser_get_series (self->series_browser, next)));
+}
+
+void
+_hz_workspace_viewer_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "workspace.next-series", NULL, series_action);
+  gtk_widget_class_install_action (widget_class, "workspace.previous-series", NULL, series_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK,
+                                       "workspace.next-series", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK,
+                                       "workspace.previous-series", NULL);
+}
+
 void
 _hz_workspace_viewer_setup (HzWorkspace *self)
 {

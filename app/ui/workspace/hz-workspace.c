@@ -414,6 +414,7 @@ hz_workspace_finalize (GObject *object)
   g_clear_object (&self->key);
   g_clear_object (&self->opinion);
   g_clear_pointer (&self->addenda, g_ptr_array_unref);
+  g_queue_clear_full (&self->addendum_posts, (GDestroyNotify) json_object_unref);
   g_clear_pointer (&self->directory, json_object_unref);
   g_clear_object (&self->dicomweb);
   g_clear_object (&self->cancellable);
@@ -519,6 +520,7 @@ hz_workspace_class_init (HzWorkspaceClass *klass)
   gtk_widget_class_install_action (widget_class, "workspace.present", NULL, present_action);
   gtk_widget_class_install_action (widget_class, "workspace.follow", NULL, follow_action);
   _hz_workspace_call_class_init (widget_class);
+  _hz_workspace_viewer_class_init (widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "workspace.present", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
