@@ -32,6 +32,11 @@
  * back-off, then ICE and DTLS: 3–8 s) yet tolerates a loaded machine. */
 #define RECOVERY_MS      5000
 #define AFTER_MS         5000
+/* When the steady phase found the machine overloaded (the peers waited
+ * for a CPU longer than they ran), everything, the keyframe and the
+ * transport's checks included, takes two to three times longer: seen
+ * once, with both peers back only after 10 s while other builds ran. */
+#define RECOVERY_LOADED_MS 15000
 
 typedef struct {
   guint   frames;
@@ -165,7 +170,8 @@ cpu_snapshot (HzNetcall   *nc,
 #define MAX_GAP_LOADED_MS 3500
 #define MIN_AUDIO_LOADED  15
 
-static void
+/* Returns whether the machine was overloaded over the phase. */
+static gboolean
 check_steady (HzNetcall         *nc,
               const char        *phase,
               gint64             from_us,
@@ -204,6 +210,7 @@ check_steady (HzNetcall         *nc,
       g_assert_cmpuint (reports, >=, (to_us - from_us) / G_USEC_PER_SEC - 2);
       g_assert_cmpuint (audio, >=, loaded ? MIN_AUDIO_LOADED : MIN_AUDIO_PER_S);
     }
+  return loaded;
 }
 
 static void
@@ -219,6 +226,8 @@ test_bad_link_and_cut (void)
   g_autofree char *stats = NULL;
   gint64 t0, cut, restore, back_a, back_b, after;
   CpuSnapshot cpu;
+  gboolean loaded;
+  int recovery_ms;
   int i, j;
 
   if (!hz_netsim_available (&reason))
@@ -247,7 +256,8 @@ test_bad_link_and_cut (void)
   g_assert_false (ended (nc->callee));
   g_assert_cmpstr (hz_net_peer_state (nc->caller), ==, "connected");
   g_assert_cmpstr (hz_net_peer_state (nc->callee), ==, "connected");
-  check_steady (nc, "bad link", t0 + SETTLE_MS * 1000, t0 + (SETTLE_MS + STEADY_MS) * 1000, &cpu);
+  loaded = check_steady (nc, "bad link", t0 + SETTLE_MS * 1000, t0 + (SETTLE_MS + STEADY_MS) * 1000, &cpu);
+  recovery_ms = loaded ? RECOVERY_LOADED_MS : RECOVERY_MS;
 
   /* a 10 s cut, both ways, signalling included */
   g_assert_true (hz_netsim_control (nc->net, "cut", &error));
@@ -261,15 +271,17 @@ test_bad_link_and_cut (void)
   g_assert_cmpstr (hz_net_peer_state (nc->callee), ==, "reconnecting");
 
   /* media resumes in the same call */
-  back_a = first_frame_after (nc->caller, restore, RECOVERY_MS + 5000);
-  back_b = first_frame_after (nc->callee, restore, RECOVERY_MS + 5000);
+  back_a = first_frame_after (nc->caller, restore, recovery_ms + 5000);
+  back_b = first_frame_after (nc->callee, restore, recovery_ms + 5000);
   g_test_message ("cut for %.1f s; first new picture %.0f ms (%s) and %.0f ms (%s) after the restore",
                   (restore - cut) / 1e6, back_a ? (back_a - restore) / 1e3 : -1.0, nc->caller->name,
                   back_b ? (back_b - restore) / 1e3 : -1.0, nc->callee->name);
   g_assert_cmpint (back_a, >, 0);
   g_assert_cmpint (back_b, >, 0);
-  g_assert_cmpint ((back_a - restore) / 1000, <=, RECOVERY_MS);
-  g_assert_cmpint ((back_b - restore) / 1000, <=, RECOVERY_MS);
+  if (loaded)
+    g_test_message ("overloaded: recovery may take up to %d ms, not %d ms", RECOVERY_LOADED_MS, RECOVERY_MS);
+  g_assert_cmpint ((back_a - restore) / 1000, <=, recovery_ms);
+  g_assert_cmpint ((back_b - restore) / 1000, <=, recovery_ms);
 
   /* and holds again, from a second after the first picture */
   after = MAX (back_a, back_b) + G_USEC_PER_SEC;
