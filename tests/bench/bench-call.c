@@ -45,7 +45,9 @@ line_cb (GObject      *source,
       p->eof = TRUE;
       return;
     }
-  if (json_parser_load_from_data (parser, line, -1, NULL) && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* An empty line parses, with no root at all. */
+  if (json_parser_load_from_data (parser, line, -1, NULL) && json_parser_get_root (parser) != NULL &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     g_ptr_array_add (p->events, json_node_copy (json_parser_get_root (parser)));
   read_next (p);
 }
