@@ -217,6 +217,7 @@ on_data (HzCall     *call,
       JsonObject *o;
 
       if (!json_parser_load_from_data (parser, text, -1, NULL) ||
+          json_parser_get_root (parser) == NULL ||  /* an empty line */
           !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         return;
       o = json_node_get_object (json_parser_get_root (parser));
