@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hz-bench.h"
 #include "hz-netcall.h"
 
 #define SETTLE_S   10
@@ -21,14 +22,6 @@
 #define CUT_S      10
 #define BETWEEN_S  15
 #define FROZEN_US  (200 * 1000)
-
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
 
 static void
 print_distribution (const char *what,
@@ -40,29 +33,11 @@ print_distribution (const char *what,
       printf ("  %-40s no samples\n", what);
       return;
     }
-  g_array_sort (values, cmp_double);
+  hz_bench_sort (values);
   printf ("  %-40s median %7.1f %s   p95 %7.1f %s   (n=%u, min %.1f, max %.1f)\n", what,
           g_array_index (values, double, values->len / 2), unit,
           g_array_index (values, double, MIN (values->len - 1, (guint) (values->len * 0.95))), unit,
           values->len, g_array_index (values, double, 0), g_array_index (values, double, values->len - 1));
-}
-
-static void
-print_machine (void)
-{
-  g_autofree char *cpuinfo = NULL;
-  g_autofree char *model = NULL;
-  g_autofree char *load = NULL;
-  char *line;
-
-  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL) &&
-      (line = strstr (cpuinfo, "model name")) && (line = strchr (line, ':')))
-    model = g_strndup (line + 2, strcspn (line + 2, "\n"));
-  g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
-  printf ("machine: %s, %ld cores online; load average at start: %.*s "
-          "(the machine may be shared: figures are indicative)\n",
-          model ? model : "unknown", sysconf (_SC_NPROCESSORS_ONLN),
-          load ? (int) strcspn (load, " ") : 1, load ? load : "?");
 }
 
 /* Capture time (monotonic µs) of a QR-stamped picture: when the sender's
@@ -162,7 +137,7 @@ report_direction (HzNetPeer *rx,
         best = GPOINTER_TO_UINT (v);
         size = k;
       }
-  g_array_sort (kbps, cmp_double);
+  hz_bench_sort (kbps);
   printf (" %s → %s:\n", tx->name, rx->name);
   printf ("  %-40s %.1f fps at %s (mostly; %u sizes seen), %.0f kbit/s received (median, audio included)\n",
           "delivered:", frames * 1e6 / (to_us - from_us), size, g_hash_table_size (sizes),
@@ -264,7 +239,7 @@ main (int argc, char **argv)
   int i, j;
 
   setvbuf (stdout, NULL, _IOLBF, 0);
-  print_machine ();
+  hz_bench_print_machine ();
   if (!hz_netsim_available (&reason))
     {
       printf ("impaired-link call: skipped: %s\n", reason);

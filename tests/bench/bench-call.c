@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hz-bench.h"
 #include "hz-hub-harness.h"
 
 #define N_CALLS 20
@@ -152,14 +153,6 @@ cpu_seconds (GSubprocess *process)
   return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
 }
 
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 static void
 print_distribution (const char *what,
                     GArray     *values)
@@ -169,31 +162,11 @@ print_distribution (const char *what,
       printf ("%-44s no samples\n", what);
       return;
     }
-  g_array_sort (values, cmp_double);
+  hz_bench_sort (values);
   printf ("%-44s median %7.1f ms   p95 %7.1f ms   (n=%u, min %.1f, max %.1f)\n", what,
           g_array_index (values, double, values->len / 2),
           g_array_index (values, double, MIN (values->len - 1, (guint) (values->len * 0.95))),
           values->len, g_array_index (values, double, 0), g_array_index (values, double, values->len - 1));
-}
-
-static void
-print_machine (void)
-{
-  g_autofree char *cpuinfo = NULL;
-  g_autofree char *model = NULL;
-  char *line;
-
-  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL) &&
-      (line = strstr (cpuinfo, "model name")) && (line = strchr (line, ':')))
-    model = g_strndup (line + 2, strcspn (line + 2, "\n"));
-  printf ("machine: %s, %ld cores online; load average at start: ", model ? model : "unknown",
-          sysconf (_SC_NPROCESSORS_ONLN));
-  {
-    g_autofree char *load = NULL;
-    if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
-      printf ("%.*s", (int) strcspn (load, " "), load);
-  }
-  printf (" (the machine may be shared: figures are indicative)\n");
 }
 
 typedef struct {
@@ -321,7 +294,7 @@ measure_cpu (const Setup *s)
           w = (int) ev_num (n, "width");
           h = (int) ev_num (n, "height");
         }
-      g_array_sort (fps, cmp_double);
+      hz_bench_sort (fps);
       printf ("%-44s %s received %dx%d at a median %.1f fps\n", k ? "" : "delivered during the CPU run:",
               k ? "callee" : "caller", w, h, fps->len ? g_array_index (fps, double, fps->len / 2) : 0.0);
     }
@@ -405,7 +378,7 @@ main (int argc, char **argv)
   guint status = 0;
 
   setvbuf (stdout, NULL, _IOLBF, 0);
-  print_machine ();
+  hz_bench_print_machine ();
   hub = hz_hub_start ("", NULL);
   zhou = hz_hub_login (hub, "dr.zhou");
   chen = hz_hub_login (hub, "dr.chen");

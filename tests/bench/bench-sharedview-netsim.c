@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hz-bench.h"
 #include "hz-netcall.h"
 
 #define N_SAMPLES  60
@@ -45,40 +46,6 @@ static const Link links[] = {
 static const char *const kinds[] = { "slice", "window", "pointer" };
 #define N_KINDS G_N_ELEMENTS (kinds)
 
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *sorted,
-            guint   p)
-{
-  return g_array_index (sorted, double, MIN (sorted->len - 1, sorted->len * p / 100));
-}
-
-static void
-print_machine (void)
-{
-  g_autofree char *cpuinfo = NULL;
-  g_autofree char *model = NULL;
-  g_autofree char *load = NULL;
-  char *line;
-
-  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL) &&
-      (line = strstr (cpuinfo, "model name")) && (line = strchr (line, ':')))
-    model = g_strndup (line + 2, strcspn (line + 2, "\n"));
-  g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
-  printf ("machine: %s, %ld cores online; load average at start: %.*s "
-          "(the machine may be shared: figures are indicative)\n",
-          model ? model : "unknown", sysconf (_SC_NPROCESSORS_ONLN),
-          load ? (int) strcspn (load, " ") : 1, load ? load : "?");
-}
-
 /* Met when p95 is within the target and nothing was lost; also against
  * the link's configured round trip + 20 ms (@nominal), as the data-channel
  * ping includes both processes' main loops and the load on them. */
@@ -95,13 +62,13 @@ report (const char *what,
       printf ("    %-8s n=0 (%u lost)\n", what, lost);
       return;
     }
-  g_array_sort (ms, cmp_double);
+  hz_bench_sort (ms);
   printf ("    %-8s n=%-3u median %7.1f ms  p95 %7.1f ms  p99 %7.1f ms  max %7.1f ms  "
           "RTT %6.1f ms  target %6.1f ms: %s; link RTT + 20 = %.0f ms: %s\n",
-          what, ms->len, percentile (ms, 50), percentile (ms, 95), percentile (ms, 99),
+          what, ms->len, hz_bench_percentile (ms, 50), hz_bench_percentile (ms, 95), hz_bench_percentile (ms, 99),
           g_array_index (ms, double, ms->len - 1), rtt, target,
-          percentile (ms, 95) <= target && lost == 0 ? "met at p95" : "MISSED at p95",
-          nominal + 20, percentile (ms, 95) <= nominal + 20 && lost == 0 ? "met" : "missed");
+          hz_bench_percentile (ms, 95) <= target && lost == 0 ? "met at p95" : "MISSED at p95",
+          nominal + 20, hz_bench_percentile (ms, 95) <= nominal + 20 && lost == 0 ? "met" : "missed");
   if (lost)
     printf ("             %u changes not applied or not painted within %d s\n", lost, CHANGE_MS / 1000);
 }
@@ -345,11 +312,11 @@ run_link (const Link *link,
 
   hz_net_peer_cpu (nc->caller, &run1[0], &wait1[0]);
   hz_net_peer_cpu (nc->callee, &run1[1], &wait1[1]);
-  g_array_sort (rtt, cmp_double);
-  median_rtt = rtt->len ? percentile (rtt, 50) : link->nominal_rtt_ms;
+  hz_bench_sort (rtt);
+  median_rtt = rtt->len ? hz_bench_percentile (rtt, 50) : link->nominal_rtt_ms;
   printf ("  data-channel round trip (ping on the call's data channel, between the changes): n=%u "
           "median %.1f ms  p95 %.1f ms  max %.1f ms%s; link's nominal RTT %.0f ms\n",
-          rtt->len, median_rtt, rtt->len ? percentile (rtt, 95) : 0.0,
+          rtt->len, median_rtt, rtt->len ? hz_bench_percentile (rtt, 95) : 0.0,
           rtt->len ? g_array_index (rtt, double, rtt->len - 1) : 0.0,
           lost_pings ? " (some pings unanswered)" : "", link->nominal_rtt_ms);
   printf ("  target: median data-channel RTT + 20 ms = %.1f ms\n", median_rtt + 20);
@@ -361,13 +328,13 @@ run_link (const Link *link,
     report (kinds[k], shown[k], lost[k], median_rtt, median_rtt + 20, link->nominal_rtt_ms);
   if (frame->len > 0)
     {
-      g_array_sort (to_frame, cmp_double);
-      g_array_sort (frame, cmp_double);
+      hz_bench_sort (to_frame);
+      hz_bench_sort (frame);
       printf ("  applied -> shown, all kinds (median / p95): waiting for the follower's frame clock to start a\n"
               "  frame %.1f / %.1f ms, then the frame (update, layout, rendering the window, swap) %.1f / %.1f ms\n"
               "  (refresh interval %.1f ms)\n",
-              percentile (to_frame, 50), percentile (to_frame, 95), percentile (frame, 50),
-              percentile (frame, 95), refresh_ms);
+              hz_bench_percentile (to_frame, 50), hz_bench_percentile (to_frame, 95), hz_bench_percentile (frame, 50),
+              hz_bench_percentile (frame, 95), refresh_ms);
     }
   for (guint k = 0; k < N_KINDS; k++)
     if (not_sent[k])
@@ -412,7 +379,7 @@ main (int    argc,
   guint n_samples = N_SAMPLES;
 
   setvbuf (stdout, NULL, _IOLBF, 0);
-  print_machine ();
+  hz_bench_print_machine ();
   if (!hz_netsim_available (&reason))
     {
       printf ("shared view over the impaired link: skipped: %s\n", reason);

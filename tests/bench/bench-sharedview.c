@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hz-bench.h"
 #include "hz-widget-test.h"
 #include "hz-workspace-pair.h"
 
@@ -32,19 +33,7 @@ typedef struct {
 static void
 print_machine (void)
 {
-  g_autofree char *cpuinfo = NULL;
-  g_autofree char *model = NULL;
-  g_autofree char *load = NULL;
-  char *line;
-
-  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL) &&
-      (line = strstr (cpuinfo, "model name")) && (line = strchr (line, ':')))
-    model = g_strndup (line + 2, strcspn (line + 2, "\n"));
-  printf ("machine: %s, %ld cores online; load average at start: ", model ? model : "unknown",
-          sysconf (_SC_NPROCESSORS_ONLN));
-  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
-    printf ("%.*s", (int) strcspn (load, " "), load);
-  printf (" (the machine may be shared: figures are indicative)\n");
+  hz_bench_print_machine ();
   printf ("renderer: GTK 4 under Xvfb (%s)\n", g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
 }
 
@@ -100,22 +89,6 @@ painted (gpointer data)
   return ((Probe *) data)->painted != 0;
 }
 
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *sorted,
-            guint   p)
-{
-  return g_array_index (sorted, double, MIN (sorted->len - 1, sorted->len * p / 100));
-}
-
 static void
 report (const char *what,
         GArray     *ms,
@@ -123,7 +96,7 @@ report (const char *what,
 {
   double p50, p95, p99;
 
-  g_array_sort (ms, cmp_double);
+  hz_bench_sort (ms);
   p50 = g_array_index (ms, double, ms->len / 2);
   p95 = g_array_index (ms, double, MIN (ms->len - 1, ms->len * 95 / 100));
   p99 = g_array_index (ms, double, MIN (ms->len - 1, ms->len * 99 / 100));
@@ -278,15 +251,15 @@ main (int    argc,
           "own frames, which this one thread paints before it reads the follower's message:\n");
   for (guint k = 0; k < 3; k++)
     {
-      g_array_sort (to_frame[k], cmp_double);
-      g_array_sort (frame[k], cmp_double);
-      g_array_sort (own[k], cmp_double);
+      hz_bench_sort (to_frame[k]);
+      hz_bench_sort (frame[k]);
+      hz_bench_sort (own[k]);
       if (frame[k]->len == 0)
         continue;
       printf ("%-8s wait %5.1f / %5.1f ms   frame %5.1f / %5.1f ms   presenter's frames %5.1f / %5.1f ms\n",
-              kind_names[k], percentile (to_frame[k], 50), percentile (to_frame[k], 95),
-              percentile (frame[k], 50), percentile (frame[k], 95),
-              percentile (own[k], 50), percentile (own[k], 95));
+              kind_names[k], hz_bench_percentile (to_frame[k], 50), hz_bench_percentile (to_frame[k], 95),
+              hz_bench_percentile (frame[k], 50), hz_bench_percentile (frame[k], 95),
+              hz_bench_percentile (own[k], 50), hz_bench_percentile (own[k], 95));
     }
   for (guint k = 0; k < 3; k++)
     {
