@@ -375,6 +375,16 @@ h264_installed (void)
   return TRUE;
 }
 
+/* Whether H.264 can be tested here; if not, the test is skipped, saying why. */
+static gboolean
+h264_or_skip (void)
+{
+  if (h264_installed ())
+    return TRUE;
+  g_test_skip ("openh264 (gstreamer1.0-plugins-bad, libopenh264) is not installed");
+  return FALSE;
+}
+
 /* The first element made by @factory_name anywhere in @call's pipeline. */
 static GstElement *
 find_element (HzCall     *call,
@@ -515,11 +525,8 @@ static void
 test_codec_h264 (Fixture       *f,
                  gconstpointer  data)
 {
-  if (!h264_installed ())
-    {
-      g_test_skip ("openh264 (gstreamer1.0-plugins-bad, libopenh264) is not installed");
-      return;
-    }
+  if (!h264_or_skip ())
+    return;
   run_codec_call (f, "h264,vp8", "h264,vp8", "H264");
 }
 
@@ -529,11 +536,8 @@ static void
 test_codec_answer_picks (Fixture       *f,
                          gconstpointer  data)
 {
-  if (!h264_installed ())
-    {
-      g_test_skip ("openh264 (gstreamer1.0-plugins-bad, libopenh264) is not installed");
-      return;
-    }
+  if (!h264_or_skip ())
+    return;
   run_codec_call (f, "h264", "vp8,h264", "H264");
 }
 
@@ -585,11 +589,8 @@ test_codec_h264_rate_control (Fixture       *f,
   HzCallStats b;
   guint bitrate = 0;
 
-  if (!h264_installed ())
-    {
-      g_test_skip ("openh264 (gstreamer1.0-plugins-bad, libopenh264) is not installed");
-      return;
-    }
+  if (!h264_or_skip ())
+    return;
   f->options.codecs = "h264";
   f->callee_options.codecs = "h264";
   f->callee_options.media_timeout_ms = 15000;
@@ -635,11 +636,8 @@ test_codec_h264_receive_only (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!h264_installed ())
-    {
-      g_test_skip ("openh264 (gstreamer1.0-plugins-bad, libopenh264) is not installed");
-      return;
-    }
+  if (!h264_or_skip ())
+    return;
   f->options.codecs = "h264";
   f->options.video_source = "none";
   f->callee_options.codecs = "h264";
