@@ -529,6 +529,19 @@ set_fec_encoders (HzCall *self,
   g_value_unset (&item);
 }
 
+/* Asks the encoders for @kbps; within 5 % of what they were last asked,
+ * the request is left as it is. */
+static void
+set_encoder_rate (HzCall *self,
+                  guint   kbps)
+{
+  if (kbps * 20 >= self->enc_set_kbps * 19 && kbps * 20 <= self->enc_set_kbps * 21)
+    return;
+  self->enc_set_kbps = kbps;
+  g_object_set (self->vp8enc, "target-bitrate", (int) kbps * 1000, NULL);
+  _hz_call_codecs_set_bitrate (self, kbps);
+}
+
 /* The sender's side of congestion control: TWCC feedback into the
  * estimator, its answer into the encoder and the ladder. Audio is never
  * throttled: its 32 kbit/s is outside the video budget. */
@@ -617,16 +630,7 @@ control_rate (HzCall *self)
           self->enc_gain = CLAMP ((self->enc_gain + MIN (wanted, 1.0)) / 2, 0.4, 1.0);
         }
     }
-  {
-    guint enc = (guint) (kbps * self->enc_gain + 0.5);
-
-    if (enc * 20 < self->enc_set_kbps * 19 || enc * 20 > self->enc_set_kbps * 21)
-      {
-        self->enc_set_kbps = enc;
-        g_object_set (self->vp8enc, "target-bitrate", (int) enc * 1000, NULL);
-        _hz_call_codecs_set_bitrate (self, enc);
-      }
-  }
+  set_encoder_rate (self, (guint) (kbps * self->enc_gain + 0.5));
   _hz_call_webrtc_apply_rung (self, hz_bandwidth_estimator_get_rung (self->bwe));
 }
 
