@@ -44,7 +44,6 @@ void                  hz_bandwidth_estimator_lost_feedback (HzBandwidthEstimator
                                                        gint64                time_us);
 guint                 hz_bandwidth_estimator_get_target_kbps (HzBandwidthEstimator *self);
 HzBweState            hz_bandwidth_estimator_get_state (HzBandwidthEstimator *self);
-double                hz_bandwidth_estimator_get_loss (HzBandwidthEstimator *self);
 const HzBweRung      *hz_bandwidth_estimator_get_rung (HzBandwidthEstimator *self);
 
 G_END_DECLS

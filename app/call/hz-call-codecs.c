@@ -142,7 +142,7 @@ _hz_call_codecs_send_tail (HzCall     *self,
                           "! capsfilter caps=\"video/x-h264,profile=constrained-baseline\" "
                           "! rtph264pay name=h264pay pt=%d mtu=1200 config-interval=-1 aggregate-mode=zero-latency "
                           "! codecfun.",
-                          vp8, self->enc_set_kbps * 1000, self->fps * 10, H264_PT);
+                          vp8, self->target_kbps * 1000, self->fps * 10, H264_PT);
 }
 
 /* Opens the valve of @codec, closes the other. */
@@ -298,7 +298,7 @@ _hz_call_codecs_apply_answer (HzCall     *self,
     {
       select_codec (self, codec);
       if (self->h264enc)
-        g_object_set (self->h264enc, "bitrate", self->enc_set_kbps * 1000, NULL);
+        g_object_set (self->h264enc, "bitrate", self->target_kbps * 1000, NULL);
     }
 }
 

@@ -21,21 +21,15 @@ text_job_free (gpointer data)
 }
 
 /* The jitter buffer waits for late and resent packets; a resent packet
- * comes one round trip after the loss is seen, and the loss is seen a
- * packet or two late, the request waits for its RTCP packet, and the
- * resend queues behind what the link already holds: the buffer holds one
- * and a half RTT plus a margin. With only one RTT and a little (the old
- * setting) nearly every resend on the 150 ms link came after the buffer
- * had given the packet up, and the picture waited for a keyframe instead.
- * Packets in order are not held, so this costs time only after a loss.
- * Short on a LAN or loopback (the 40 ms start), longer over a township's
- * link. Changed only when it is off by more than a quarter, since each
- * change is a small glitch. rtpbin passes the new latency on to the
- * running jitter buffers. */
+ * comes one round trip after the loss, so the buffer holds about one RTT
+ * plus a margin: short on a LAN or loopback (the 40 ms start), longer over
+ * a township's link. Changed only when it is off by more than a quarter,
+ * since each change is a small glitch. rtpbin passes the new latency on to
+ * the running jitter buffers. */
 static void
 adapt_latency (HzCall *self)
 {
-  guint wanted = CLAMP ((guint) (self->stats.rtt_ms * 1.5) + 60, 40, 500);
+  guint wanted = CLAMP ((guint) (self->stats.rtt_ms * 1.2) + 30, 40, 400);
 
   if (self->webrtc == NULL || self->latency_fixed)
     return;

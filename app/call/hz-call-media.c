@@ -326,18 +326,6 @@ start_bitrate (HzCall *self)
   return pixels >= 1280 * 720 ? 1500 : pixels >= 640 * 480 ? 800 : 400;
 }
 
-/* Where the estimate starts. Small pictures are what a township clinic's
- * link gets asked for: start below the 384 kbit/s such a link has (with
- * audio's share on top), as a browser does, and climb; a start at 400
- * filled the link's queue before the first feedback came. */
-static guint
-first_estimate (HzCall *self)
-{
-  guint kbps = start_bitrate (self);
-
-  return kbps <= 400 ? 250 : kbps;
-}
-
 static gboolean
 build_video_send (HzCall  *self,
                   GError **error)
@@ -357,9 +345,8 @@ build_video_send (HzCall  *self,
   /* A restarted transport keeps what the estimator learnt. */
   if (self->bwe == NULL)
     {
-      self->target_kbps = self->enc_set_kbps = first_estimate (self);
-      self->enc_gain = 1.0;
-      self->bwe = hz_bandwidth_estimator_new (50, self->target_kbps, start_bitrate (self) * 5 / 3);
+      self->target_kbps = start_bitrate (self);
+      self->bwe = hz_bandwidth_estimator_new (50, self->target_kbps, self->target_kbps * 5 / 3);
     }
   self->rung = NULL;
   self->ladder_audio_only = FALSE;
@@ -367,19 +354,15 @@ build_video_send (HzCall  *self,
    * fastest, from 720p up, where an encoder at 8 takes half a core or more
    * on these machines; 8 below, where it is cheap anyway), no lookahead,
    * keyframes only when asked for or every 10 s, error resilience so a
-   * loss damages one frame, not the rest of the GOP; a keyframe at most
-   * three times an average frame (max-intra-bitrate, in %), or the one a
-   * loss asks for is a burst of a dozen packets on a small link, which
-   * takes a queue's worth of time to pass and fills it. */
+   * loss damages one frame, not the rest of the GOP. */
   /* The ladder (videoscale, videorate, capsfilter) lets the bandwidth
    * estimate lower resolution and frame rate; passthrough at full size. */
   vp8 = g_strdup_printf ("vp8enc name=venc deadline=1 cpu-used=%d threads=2 end-usage=cbr target-bitrate=%u "
                          "lag-in-frames=0 keyframe-max-dist=%u error-resilient=default undershoot=95 "
                          "buffer-size=300 buffer-initial-size=200 buffer-optimal-size=250 max-quantizer=56 "
-                         "max-intra-bitrate=300 "
                          "! rtpvp8pay name=vp8pay mtu=1200 picture-id-mode=15-bit",
                          self->width * self->height >= 1280 * 720 ? 16 : 8,
-                         self->enc_set_kbps * 1000, self->fps * 10);
+                         self->target_kbps * 1000, self->fps * 10);
   /* VP8 alone, or VP8 and H.264 behind a switch (hz-call-codecs.c). */
   tail = _hz_call_codecs_send_tail (self, vp8);
   desc = g_strdup_printf ("%s%s tee name=preview_tee ! valve name=valve ! videoscale ! videorate drop-only=true skip-to-first=true "
@@ -399,10 +382,6 @@ build_video_send (HzCall  *self,
   self->video_caps = gst_bin_get_by_name (GST_BIN (chain), "ladder");
   gst_object_unref (self->video_caps);
   g_object_set (self->video_valve, "drop", self->camera_off, NULL);
-  /* The picture starts at the rung of the first estimate: the first
-   * keyframes of a 640x360 picture, sent before any feedback, filled the
-   * small link's queue before the ladder could step down. */
-  _hz_call_webrtc_apply_rung (self, hz_bandwidth_estimator_get_rung (self->bwe));
   if (!_hz_call_preview_attach (self, chain, error))
     return FALSE;
   _hz_call_codecs_attach (self, chain);
@@ -710,30 +689,6 @@ configure_ice (HzCall *self)
     }
 }
 
-/* Feedback often enough for the link: TWCC every 100 ms rather than with
- * the regular RTCP reports, which at these rates came a second or more
- * apart and covered a handful of packets each (two packets, one lost, read
- * as 50 % loss and cut the video to audio only); and an RTCP budget that
- * lets a resend request go out at once rather than after the resend would
- * be too late to be played. Once per transport, as soon as its session
- * exists. */
-void
-_hz_call_media_tune_session (HzCall  *self,
-                             GObject *session)
-{
-  g_autoptr(GObject) internal = NULL;
-
-  if (self->session_tuned)
-    return;
-  self->session_tuned = TRUE;
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (session), "rtcp-min-interval"))
-    g_object_set (session, "rtcp-min-interval", (guint64) (100 * GST_MSECOND), NULL);
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (session), "internal-session"))
-    g_object_get (session, "internal-session", &internal, NULL);
-  if (internal && g_object_class_find_property (G_OBJECT_GET_CLASS (internal), "twcc-feedback-interval"))
-    g_object_set (internal, "twcc-feedback-interval", (guint64) (100 * GST_MSECOND), NULL);
-}
-
 gboolean
 _hz_call_media_build (HzCall  *self,
                       GError **error)
@@ -750,7 +705,6 @@ _hz_call_media_build (HzCall  *self,
                 "latency", self->latency_ms, NULL);
   gst_bin_add (GST_BIN (self->pipeline), self->webrtc);
   configure_ice (self);
-  self->session_tuned = FALSE;
 
   if (g_str_equal (self->video_spec, "none"))
     {

@@ -55,7 +55,6 @@ struct _HzCall
   guint                ring_timeout_id;
   guint                connect_timeout_id;
   guint                stats_id;
-  guint                twcc_id;        /* 100 ms: TWCC reports collected */
   gint64               connected_us;
   gint64               ended_us;
 
@@ -98,18 +97,12 @@ struct _HzCall
   gboolean             lost_feedback_told;
   guint                skip_feedback;  /* TWCC reads to ignore: they cover a silence */
   double               rtt_recent[5];  /* the last ping round trips, ms (0: none) */
-  guint64              twcc_seen;
-  gboolean             session_tuned;
-  /* TWCC reports since the estimator last had them, weighted by packets */
-  guint                twcc_reports;
-  double               twcc_packets, twcc_lost, twcc_sent, twcc_recv, twcc_trend;  /* the transport's RTP session has our feedback settings */      /* the last TWCC figures read, to tell fresh from stale */
+  guint64              twcc_seen;      /* the last TWCC figures read, to tell fresh from stale */
   gint64               last_keyframe_us; /* streaming thread: the last keyframe let through */
   guint                rtt_next;
   gint64               probe_sent_us;  /* signalling probes, while media is silent */
   gint64               probe_answered_us; /* send time of the newest probe answered */
-  guint                target_kbps;    /* the encoder's budget (the estimate less FEC) */
-  guint                enc_set_kbps;   /* the rate last asked of the encoder */
-  double               enc_gain;       /* what we ask of it, against the budget (0.4..1) */
+  guint                target_kbps;
   HzBandwidthEstimator *bwe;
   const HzBweRung     *rung;
   gboolean             ladder_audio_only;
@@ -157,9 +150,6 @@ guint    _hz_call_pipeline_message_signal (void);
 void     _hz_call_webrtc_connect (HzCall         *self);
 void     _hz_call_webrtc_probe_answered (HzCall  *self,
                                          gint64   sent_us);
-void     _hz_call_webrtc_sample_twcc (HzCall     *self);
-void     _hz_call_webrtc_apply_rung (HzCall          *self,
-                                     const HzBweRung *rung);
 
 /* hz-call-data.c */
 void     _hz_call_data_connect_channel (HzCall               *self,
@@ -188,8 +178,6 @@ gboolean _hz_call_media_send_data (HzCall        *self,
                                    const char    *text,
                                    GError       **error);
 void     _hz_call_media_tick    (HzCall          *self);
-void     _hz_call_media_tune_session (HzCall     *self,
-                                      GObject    *session);
 gboolean _hz_call_media_replace_source (HzCall   *self,
                                         gboolean  video,
                                         const char *spec,

@@ -350,15 +350,9 @@ set_quality (HzCall       *self,
 
 /* ---- rate control ---- */
 
-/* Opus at 32 kbit/s in 20 ms packets, with the RTP, SRTP and TWCC headers
- * TWCC counts: what audio adds to its figures. */
-#define AUDIO_WIRE_KBPS 45.0
-/* The same as our payload counter sees it (RTP packets into webrtcbin). */
-#define AUDIO_PAYLOAD_KBPS 36.0
-
 static gboolean
-read_twcc_report (HzCall        *self,
-                  HzBweFeedback *f)
+read_twcc (HzCall        *self,
+           HzBweFeedback *f)
 {
   g_autoptr(GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (self->webrtc), "rtpbin");
   g_autoptr(GObject) session = NULL;
@@ -372,7 +366,6 @@ read_twcc_report (HzCall        *self,
   g_signal_emit_by_name (rtpbin, "get-session", 0, &session);
   if (session == NULL || !g_object_class_find_property (G_OBJECT_GET_CLASS (session), "twcc-stats"))
     return FALSE;
-  _hz_call_media_tune_session (self, session);
   g_object_get (session, "twcc-stats", &twcc, NULL);
   if (twcc == NULL || !gst_structure_get_uint (twcc, "bitrate-sent", &sent) ||
       !gst_structure_get_uint (twcc, "bitrate-recv", &recv))
@@ -408,57 +401,14 @@ read_twcc_report (HzCall        *self,
   f->recv_kbps = recv / 1000.0;
   f->loss = CLAMP (loss / 100.0, 0.0, 1.0);
   f->delay_trend_ms = dod / 1e6;
+  if (sent > 0)
+    self->stats.loss_fraction = f->loss;
   return sent > 0;
 }
 
-/* Every 100 ms while connected: adds the newest TWCC report, if it is
- * new, to those the estimator gets next. One report alone covers one
- * feedback interval, five to ten packets: read once a second, it said 0 %
- * loss or 40 % at random, and each 40 % cut the rate. */
-void
-_hz_call_webrtc_sample_twcc (HzCall *self)
-{
-  HzBweFeedback f = { 0 };
-  double n;
-
-  if (self->webrtc == NULL || self->state != HZ_CALL_STATE_CONNECTED || !read_twcc_report (self, &f))
-    return;
-  n = MAX (f.packets, 1);
-  self->twcc_reports++;
-  self->twcc_packets += n;
-  self->twcc_lost += f.loss * n;
-  self->twcc_sent += f.sent_kbps * n;
-  self->twcc_recv += f.recv_kbps * n;
-  self->twcc_trend += f.delay_trend_ms * n;
-}
-
-/* The reports collected since the last call, as one feedback (rates,
- * loss and delay trend weighted by their packets); FALSE when none came. */
-static gboolean
-read_twcc (HzCall        *self,
-           HzBweFeedback *f)
-{
-  double n;
-
-  _hz_call_webrtc_sample_twcc (self);
-  if (self->twcc_reports == 0)
-    return FALSE;
-  n = self->twcc_packets;
-  f->time_us = g_get_monotonic_time ();
-  f->packets = (guint) n;
-  f->loss = self->twcc_lost / n;
-  f->sent_kbps = self->twcc_sent / n;
-  f->recv_kbps = self->twcc_recv / n;
-  f->delay_trend_ms = self->twcc_trend / n;
-  self->twcc_reports = 0;
-  self->twcc_packets = self->twcc_lost = self->twcc_sent = self->twcc_recv = self->twcc_trend = 0;
-  self->stats.loss_fraction = f->loss;
-  return TRUE;
-}
-
-void
-_hz_call_webrtc_apply_rung (HzCall          *self,
-                            const HzBweRung *rung)
+static void
+apply_rung (HzCall          *self,
+            const HzBweRung *rung)
 {
   g_autoptr(GstCaps) caps = NULL;
   gboolean audio_only = rung->height == 0;
@@ -496,50 +446,9 @@ _hz_call_webrtc_apply_rung (HzCall          *self,
    * the budget (libvpx drops one when its buffer falls below 30 %, as
    * real-time encoders do): a picture that needs 300 kbit/s on a 120
    * budget otherwise filled the queue, lost a third of the packets, and
-   * took the call to audio only for seconds, again and again. (This costs
-   * frame rate: libvpx skipped half the frames of the benchmark's picture
-   * at 130 kbit/s, 136 of 300 offline, at any threshold above 0. Without
-   * it, on the impaired link the same picture took 250–300 kbit/s at
-   * 30 fps whatever rate was asked, with the keyframes its losses asked
-   * for, filled the queue at once and the call fell to audio only: worse.) */
+   * took the call to audio only for seconds, again and again. */
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (self->vp8enc), "dropframe-threshold"))
     g_object_set (self->vp8enc, "dropframe-threshold", 30, NULL);
-}
-
-/* webrtcbin 1.22 gives the transceiver's fec-percentage to its ULP FEC
- * encoder when it makes it, at negotiation, and not after: the share set
- * during the call never reached it (no FEC packet was ever sent, and the
- * receiver's decoder recovered nothing). So it is set on the encoder too. */
-static void
-set_fec_encoders (HzCall *self,
-                  guint   percentage)
-{
-  g_autoptr(GstIterator) it = gst_bin_iterate_recurse (GST_BIN (self->webrtc));
-  GValue item = G_VALUE_INIT;
-
-  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
-    {
-      GstElement *e = g_value_get_object (&item);
-      GstElementFactory *f = gst_element_get_factory (e);
-
-      if (f && g_str_equal (GST_OBJECT_NAME (f), "rtpulpfecenc"))
-        g_object_set (e, "percentage", percentage, NULL);
-      g_value_reset (&item);
-    }
-  g_value_unset (&item);
-}
-
-/* Asks the encoders for @kbps; within 5 % of what they were last asked,
- * the request is left as it is. */
-static void
-set_encoder_rate (HzCall *self,
-                  guint   kbps)
-{
-  if (kbps * 20 >= self->enc_set_kbps * 19 && kbps * 20 <= self->enc_set_kbps * 21)
-    return;
-  self->enc_set_kbps = kbps;
-  g_object_set (self->vp8enc, "target-bitrate", (int) kbps * 1000, NULL);
-  _hz_call_codecs_set_bitrate (self, kbps);
 }
 
 /* The sender's side of congestion control: TWCC feedback into the
@@ -580,58 +489,27 @@ control_rate (HzCall *self)
       f.loss = 0;
     }
   else
-    {
-      /* TWCC counts audio too; the estimate is for video, and audio's
-       * share is not ours to squeeze (a budget set to 85 % of everything
-       * that arrived gave video the audio's bits as well, and filled the
-       * queue). */
-      if (self->audio_src)
-        {
-          f.sent_kbps = MAX (0.0, f.sent_kbps - AUDIO_WIRE_KBPS);
-          f.recv_kbps = MAX (0.0, f.recv_kbps - AUDIO_WIRE_KBPS);
-        }
-      hz_bandwidth_estimator_update (self->bwe, &f);
-    }
+    hz_bandwidth_estimator_update (self->bwe, &f);
   if (self->video_transceiver && self->state == HZ_CALL_STATE_CONNECTED)
     {
-      /* FEC share from the loss the estimator pooled over its last
-       * reports (one report's figure jumped between 0 and 40 %): none on
-       * a clean link, about five times the loss rate on a lossy one
-       * (10–50 %). */
-      double loss = hz_bandwidth_estimator_get_loss (self->bwe);
-      guint fec = loss < 0.01 ? 0 : (guint) CLAMP (loss * 500, 10, 50);
+      /* FEC share from the loss TWCC reports: none on a clean link, about
+       * five times the loss rate on a lossy one (10–50 %). */
+      guint fec = f.loss < 0.01 ? 0 : (guint) CLAMP (f.loss * 500, 10, 50);
 
       if (fec != self->fec_percentage)
         {
           self->fec_percentage = fec;
           g_object_set (self->video_transceiver, "fec-percentage", fec, NULL);
-          set_fec_encoders (self, fec);
         }
     }
-  /* The budget covers the FEC packets too: the encoder gets the rest. */
-  kbps = hz_bandwidth_estimator_get_target_kbps (self->bwe) * 100 / (100 + self->fec_percentage);
-  self->target_kbps = kbps;
-  /* The encoder does not always keep to its rate: on the impaired link
-   * VP8 sent 1.5–2.5 times its budget (the keyframes each loss asks for,
-   * a busy machine's uneven frames), filled the queue and cut the call to
-   * audio only; the estimate cannot help when the encoder does not
-   * follow it. So what the encoder really sent last second (our payload
-   * counter, less audio) steers the rate we ask of it: down to 0.4 of
-   * the budget while it overshoots, back to the budget as it keeps to
-   * it, half the way each second. */
-  if (self->ticks > 0 && !self->ladder_audio_only && self->enc_set_kbps > 0)
+  kbps = hz_bandwidth_estimator_get_target_kbps (self->bwe);
+  if (kbps * 20 < self->target_kbps * 19 || kbps * 20 > self->target_kbps * 21)
     {
-      double sent = self->stats.send_kbps - (self->audio_src ? AUDIO_PAYLOAD_KBPS : 0.0);
-
-      if (sent > 0)
-        {
-          double wanted = self->enc_gain * kbps / sent;
-
-          self->enc_gain = CLAMP ((self->enc_gain + MIN (wanted, 1.0)) / 2, 0.4, 1.0);
-        }
+      self->target_kbps = kbps;
+      g_object_set (self->vp8enc, "target-bitrate", (int) kbps * 1000, NULL);
+      _hz_call_codecs_set_bitrate (self, kbps);
     }
-  set_encoder_rate (self, (guint) (kbps * self->enc_gain + 0.5));
-  _hz_call_webrtc_apply_rung (self, hz_bandwidth_estimator_get_rung (self->bwe));
+  apply_rung (self, hz_bandwidth_estimator_get_rung (self->bwe));
 }
 
 /* The offerer restarts the transport when the media has been silent for

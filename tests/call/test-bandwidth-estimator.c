@@ -27,12 +27,7 @@ test_down_fast_on_delay (void)
 
   /* a 384 kbit/s link: what arrives is capped and the queue grows */
   kbps = feed (bwe, 1 * SEC, 1500, 380, 0.0, 20.0);
-  /* at most half in one step (one report's figures can mislead), */
-  g_assert_cmpuint (kbps, ==, 750);
-  /* then half again a second later while the budget is still well above
-   * what arrives */
-  kbps = feed (bwe, 2 * SEC, 750, 380, 0.0, 20.0);
-  g_assert_cmpuint (kbps, <=, 380);
+  g_assert_cmpuint (kbps, <=, 330);
   g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_DECREASE);
   /* the picture goes down with it at once */
   g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 180);
@@ -80,13 +75,13 @@ test_random_loss (void)
     kbps = feed (bwe, t += SEC, kbps, kbps, 0.03, 2.0);
   g_assert_cmpuint (kbps, ==, before);
   /* the same loss with the delay flat is the link's own: up, slowly
-   * (half the clean pace), never stuck where a cut left it */
+   * (a quarter of the clean pace), never stuck where a cut left it */
   for (guint i = 0; i < 10; i++)
     {
       before = kbps;
       kbps = feed (bwe, t += SEC, kbps, kbps, 0.03, 0.0);
       g_assert_cmpuint (kbps, >=, before);
-      g_assert_cmpuint (kbps, <=, before * 1.041 + 1);
+      g_assert_cmpuint (kbps, <=, before * 1.021 + 1);
     }
   g_assert_cmpuint (kbps, >, 250);
   g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_INCREASE);
@@ -125,12 +120,12 @@ test_up_carefully (void)
   gint64 t = SEC;
 
   kbps = feed (bwe, t, 1000, 500, 0.0, 10.0);     /* congestion at 1000 */
-  g_assert_cmpuint (kbps, ==, 500);                /* at most half in a step */
+  g_assert_cmpuint (kbps, <=, 425);
   /* no increase for two seconds after a decrease */
   before = kbps;
-  kbps = feed (bwe, t += SEC, 500, 500, 0.0, 0.0);
+  kbps = feed (bwe, t += SEC, 425, 425, 0.0, 0.0);
   g_assert_cmpuint (kbps, ==, before);
-  kbps = feed (bwe, t += SEC / 2, 500, 500, 0.0, 0.0);
+  kbps = feed (bwe, t += SEC / 2, 425, 425, 0.0, 0.0);
   g_assert_cmpuint (kbps, ==, before);
   /* then up by at most 8 % a second */
   t += 2 * SEC;
@@ -227,115 +222,6 @@ test_audio_only_sends_audio (void)
   g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, >=, 180);
 }
 
-/* Reports as TWCC gives them with feedback every 100 ms: @packets each. */
-static guint
-feed_n (HzBandwidthEstimator *bwe,
-        gint64                t,
-        double                sent,
-        double                recv,
-        double                loss,
-        double                delay,
-        guint                 packets)
-{
-  HzBweFeedback f = { t, sent, recv, loss, delay, packets };
-  return hz_bandwidth_estimator_update (bwe, &f);
-}
-
-static void
-test_link_full_without_delay_trend (void)
-{
-  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 250, 666);
-  gint64 t = SEC;
-  guint kbps = 250, top = 0;
-
-  /* A link that carries 230 kbit/s of video: whatever is sent above that
-   * waits in the queue, the delay trend stays under its threshold (2 ms a
-   * group), and what arrives is capped. The estimate must not climb far
-   * past what arrives. */
-  for (guint i = 0; i < 30; i++)
-    {
-      double recv = MIN (kbps, 230.0) * 0.97;
-
-      kbps = feed_n (bwe, t += SEC, kbps, recv, 0.03, kbps > 230 ? 2.0 : 0.0, 30);
-      top = MAX (top, kbps);
-    }
-  g_assert_cmpuint (top, <=, 230 * 1.08 + 12);
-  /* and it ends near the link, not down at the first rungs */
-  g_assert_cmpuint (kbps, >=, 150);
-  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->fps, ==, 30);
-}
-
-static void
-test_at_most_half (void)
-{
-  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 250, 666);
-  gint64 t = SEC;
-  guint kbps;
-
-  /* the first report of a call: its first pictures still queued, so very
-   * little seems to arrive, with a queue and loss: down, but not to 85 %
-   * of that little (audio only) */
-  kbps = feed_n (bwe, t += SEC, 280, 70, 0.15, 12.0, 60);
-  g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_DECREASE);
-  g_assert_cmpuint (kbps, >=, 125);
-  g_assert_cmpuint (kbps, <, 250);
-  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 180);
-  /* the queue draining a second later (delay still up, what arrives near
-   * the budget) is the same queue: no second cut */
-  g_assert_cmpuint (feed_n (bwe, t += SEC, 140, 120, 0.05, 12.0, 60), ==, kbps);
-  /* heavy loss still cuts again, a second after the last cut */
-  g_assert_cmpuint (feed_n (bwe, t += SEC / 2, 140, 120, 0.5, 12.0, 60), <, kbps);
-}
-
-static void
-test_random_loss_is_not_overuse (void)
-{
-  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 200, 666);
-  gint64 t = SEC;
-  guint kbps = 200;
-  /* 3 % random loss in reports of 30 packets: mostly none, now and then
-   * two or three (up to 10 %); what arrives is what was sent, less that */
-  static const double losses[] = { 0, 0.033, 0, 0, 0.1, 0, 0.033, 0, 0, 0.067, 0, 0, 0.1, 0, 0 };
-
-  for (guint i = 0; i < G_N_ELEMENTS (losses); i++)
-    {
-      kbps = feed_n (bwe, t += SEC, kbps, kbps * (1 - losses[i]), losses[i], 0.0, 30);
-      g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), !=, HZ_BWE_DECREASE);
-    }
-  g_assert_cmpuint (kbps, >=, 200);
-  /* the loss it reports for FEC is the pooled one, about the link's */
-  g_assert_cmpfloat (hz_bandwidth_estimator_get_loss (bwe), >, 0.01);
-  g_assert_cmpfloat (hz_bandwidth_estimator_get_loss (bwe), <, 0.06);
-}
-
-static void
-test_back_from_audio_only_on_a_lossy_link (void)
-{
-  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 250, 666);
-  gint64 t = SEC;
-  guint kbps, i;
-
-  /* a bad start: heavy loss for a few seconds takes it to audio only */
-  for (i = 0; i < 8; i++)
-    feed_n (bwe, t += SEC, 250, 120, 0.45, 0.0, 60);
-  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 0);
-  /* then the link's own 3 % loss, no queue, audio only going out (about
-   * what the budget says arrives): moving pictures within 15 s, 30 fps
-   * within 30 s */
-  for (i = 0; i < 15; i++)
-    {
-      kbps = hz_bandwidth_estimator_get_target_kbps (bwe);
-      feed_n (bwe, t += SEC, kbps, kbps * 0.97, 0.03, 0.0, 60);
-    }
-  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 180);
-  for (i = 0; i < 15; i++)
-    {
-      kbps = hz_bandwidth_estimator_get_target_kbps (bwe);
-      feed_n (bwe, t += SEC, kbps, kbps * 0.97, 0.03, 0.0, 60);
-    }
-  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->fps, ==, 30);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -350,9 +236,5 @@ main (int argc, char **argv)
   g_test_add_func ("/call/bwe/audio-only-and-back", test_audio_only_and_back);
   g_test_add_func ("/call/bwe/audio-only-sends-audio", test_audio_only_sends_audio);
   g_test_add_func ("/call/bwe/short-window", test_short_window);
-  g_test_add_func ("/call/bwe/link-full-without-delay-trend", test_link_full_without_delay_trend);
-  g_test_add_func ("/call/bwe/at-most-half", test_at_most_half);
-  g_test_add_func ("/call/bwe/back-from-audio-only-on-a-lossy-link", test_back_from_audio_only_on_a_lossy_link);
-  g_test_add_func ("/call/bwe/random-loss-is-not-overuse", test_random_loss_is_not_overuse);
   return g_test_run ();
 }
