@@ -1,6 +1,8 @@
-/* hz-test-utils.c: temporary folders and the sqlite3 shell for tests. */
+/* hz-test-utils.c: temporary folders, the sqlite3 shell and the peer
+ * processes' output lines for tests. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -123,4 +125,17 @@ hz_test_tolerate_gstreamer_criticals (void)
       g_log_set_writer_func (log_writer, NULL, NULL);
       g_once_init_leave (&once, 1);
     }
+}
+
+void
+hz_test_emit_line (const char *format,
+                   ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  vprintf (format, args);
+  va_end (args);
+  putchar ('\n');
+  fflush (stdout);
 }

@@ -66,21 +66,6 @@ typedef struct {
 } Peer;
 
 static void
-emit_line (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static void
-emit_line (const char *format, ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  vprintf (format, args);
-  va_end (args);
-  putchar ('\n');
-  fflush (stdout);
-}
-
-static void
 result_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -209,7 +194,7 @@ on_data (HzCall     *call,
       g_autofree char *pong = g_strconcat (PONG_PREFIX, text + strlen (PING_PREFIX), NULL);
 
       if (!hz_call_send_data (call, pong, &error))
-        emit_line ("{\"event\":\"error\",\"what\":\"pong not sent\"}");
+        hz_test_emit_line ("{\"event\":\"error\",\"what\":\"pong not sent\"}");
     }
   else if (g_str_has_prefix (text, PONG_PREFIX))
     {
@@ -221,7 +206,7 @@ on_data (HzCall     *call,
           !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         return;
       o = json_node_get_object (json_parser_get_root (parser));
-      emit_line ("{\"event\":\"pong\",\"i\":%" G_GINT64_FORMAT ",\"sent_us\":%" G_GINT64_FORMAT
+      hz_test_emit_line ("{\"event\":\"pong\",\"i\":%" G_GINT64_FORMAT ",\"sent_us\":%" G_GINT64_FORMAT
                  ",\"t_us\":%" G_GINT64_FORMAT "}",
                  json_object_get_int_member_with_default (o, "i", -1),
                  json_object_get_int_member_with_default (o, "t_us", 0), now);
@@ -239,7 +224,7 @@ on_applied (HzSharedSession *session,
   HzImageView *view = hz_workspace_get_image_view (HZ_WORKSPACE (peer->workspace));
   gint64 now = g_get_monotonic_time ();
 
-  emit_line ("{\"event\":\"applied\",\"type\":%d,\"seq\":%" G_GUINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT
+  hz_test_emit_line ("{\"event\":\"applied\",\"type\":%d,\"seq\":%" G_GUINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT
              ",\"slice\":%u}", type, seq, now, hz_image_view_get_slice (view));
   g_array_append_val (peer->unpainted, seq);
   /* As bench-sharedview: make sure a frame comes even if the state
@@ -270,7 +255,7 @@ after_paint_cb (GdkFrameClock *clock,
     return;
   gdk_frame_clock_get_refresh_info (clock, gdk_frame_clock_get_frame_time (clock), &refresh, &presentation);
   for (guint i = 0; i < peer->unpainted->len; i++)
-    emit_line ("{\"event\":\"painted\",\"seq\":%" G_GUINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT
+    hz_test_emit_line ("{\"event\":\"painted\",\"seq\":%" G_GUINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT
                ",\"frame_us\":%" G_GINT64_FORMAT
                ",\"refresh_us\":%" G_GINT64_FORMAT "}",
                g_array_index (peer->unpainted, guint64, i), now,
@@ -310,7 +295,7 @@ do_command (Peer       *peer,
       t0 = g_get_monotonic_time ();
       ping = g_strdup_printf (PING_PREFIX ",\"i\":%u,\"t_us\":%" G_GINT64_FORMAT "}", i, t0);
       if (!hz_call_send_data (peer->call, ping, &error))
-        emit_line ("{\"event\":\"error\",\"what\":\"ping not sent\",\"i\":%u}", i);
+        hz_test_emit_line ("{\"event\":\"error\",\"what\":\"ping not sent\",\"i\":%u}", i);
       return;
     }
 
@@ -328,7 +313,7 @@ do_command (Peer       *peer,
   /* The session numbers every message it sends from 1, so after one
    * message the count is its sequence number; none sent (a pointer held
    * back by the rate limit, a change that changed nothing) is reported. */
-  emit_line ("{\"event\":\"change\",\"kind\":\"%s\",\"i\":%u,\"t_us\":%" G_GINT64_FORMAT
+  hz_test_emit_line ("{\"event\":\"change\",\"kind\":\"%s\",\"i\":%u,\"t_us\":%" G_GINT64_FORMAT
              ",\"seq\":%" G_GUINT64_FORMAT ",\"sent\":%" G_GUINT64_FORMAT "}",
              kind, i, t0, after, after - before);
 }
@@ -423,7 +408,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   sign_in (&peer);
-  emit_line ("{\"event\":\"ready\",\"user\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}", opt_user,
+  hz_test_emit_line ("{\"event\":\"ready\",\"user\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}", opt_user,
              g_get_monotonic_time ());
 
   peer.signaling = HZ_CALL_SIGNALING (hz_call_client_signaling_new (peer.client));
@@ -442,7 +427,7 @@ main (int    argc,
   if (!wait_for (connected, &peer, 90))
     g_error ("%s: the call never connected", opt_user);
   g_signal_connect (peer.call, "data-received", G_CALLBACK (on_data), &peer);
-  emit_line ("{\"event\":\"connected\",\"t_us\":%" G_GINT64_FORMAT "}", g_get_monotonic_time ());
+  hz_test_emit_line ("{\"event\":\"connected\",\"t_us\":%" G_GINT64_FORMAT "}", g_get_monotonic_time ());
 
   ct = hz_workspace_pair_load_series ("dicom/wang-jianguo");
   hz_workspace_add_series (HZ_WORKSPACE (peer.workspace), ct, "CT 胸部", "CT");
@@ -470,7 +455,7 @@ main (int    argc,
       g_signal_connect (hz_workspace_get_shared_session (HZ_WORKSPACE (peer.workspace)), "view-applied",
                         G_CALLBACK (on_applied), &peer);
     }
-  emit_line ("{\"event\":\"warm\",\"t_us\":%" G_GINT64_FORMAT ",\"renderer\":\"%s\"}", g_get_monotonic_time (),
+  hz_test_emit_line ("{\"event\":\"warm\",\"t_us\":%" G_GINT64_FORMAT ",\"renderer\":\"%s\"}", g_get_monotonic_time (),
              G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (peer.window))));
 
   wait_for (quitting, &peer, G_MAXUINT / G_USEC_PER_SEC);
@@ -479,7 +464,7 @@ main (int    argc,
     HzCallStats stats = { 0 };
 
     hz_call_get_stats (peer.call, &stats);
-    emit_line ("{\"event\":\"stats\",\"rtt_ms\":%.2f}", stats.rtt_ms);
+    hz_test_emit_line ("{\"event\":\"stats\",\"rtt_ms\":%.2f}", stats.rtt_ms);
   }
   gtk_window_destroy (peer.window);
   g_clear_object (&peer.workspace);
@@ -495,6 +480,6 @@ main (int    argc,
   hz_test_rmdir (peer.dir);
   g_free (peer.dir);
   g_array_unref (peer.unpainted);
-  emit_line ("{\"event\":\"exit\"}");
+  hz_test_emit_line ("{\"event\":\"exit\"}");
   return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "hz-call.h"
 #include "hz-call-hub-signaling.h"
+#include "hz-test-utils.h"
 
 static char *opt_hub, *opt_user, *opt_password = NULL, *opt_consult, *opt_role;
 static char *opt_video = NULL, *opt_audio = NULL;
@@ -69,21 +70,6 @@ typedef struct {
   GstElement      *hooked;    /* the pipeline our probes are in (a ref) */
   guint            rehook_id;
 } Peer;
-
-static void
-emit_line (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static void
-emit_line (const char *format, ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  vprintf (format, args);
-  va_end (args);
-  putchar ('\n');
-  fflush (stdout);
-}
 
 static JsonNode *
 rest (Peer       *peer,
@@ -166,7 +152,7 @@ audio_log_cb (gpointer user_data)
   gaps = peer->audio_gaps;
   out_us = peer->audio_out_us;
   g_mutex_unlock (&peer->lock);
-  emit_line ("{\"event\":\"audio\",\"t_us\":%" G_GINT64_FORMAT ",\"packets\":%" G_GUINT64_FORMAT
+  hz_test_emit_line ("{\"event\":\"audio\",\"t_us\":%" G_GINT64_FORMAT ",\"packets\":%" G_GUINT64_FORMAT
              ",\"gaps\":%" G_GUINT64_FORMAT ",\"out_ms\":%" G_GUINT64_FORMAT "}",
              g_get_monotonic_time (), packets, gaps, out_us / 1000);
   return G_SOURCE_CONTINUE;
@@ -196,7 +182,7 @@ stamp_cb (GstPad          *pad,
           GstPadProbeInfo *info,
           gpointer         user_data)
 {
-  emit_line ("{\"event\":\"stamp\",\"pts\":%" G_GUINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT "}",
+  hz_test_emit_line ("{\"event\":\"stamp\",\"pts\":%" G_GUINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT "}",
              (guint64) GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info)), g_get_monotonic_time ());
   return GST_PAD_PROBE_OK;
 }
@@ -228,7 +214,7 @@ on_pipeline_message (HzCall     *call,
   g_mutex_unlock (&peer->lock);
   if (arrived == 0)
     arrived = g_get_monotonic_time ();
-  emit_line ("{\"event\":\"qr\",\"pts\":%" G_GINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT "}",
+  hz_test_emit_line ("{\"event\":\"qr\",\"pts\":%" G_GINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT "}",
              g_ascii_strtoll (field + strlen ("\"TIMESTAMP\":"), NULL, 10), arrived);
 }
 
@@ -240,7 +226,7 @@ hook_g2g (Peer       *peer,
 {
   g_autoptr(GstClock) clock = gst_element_get_clock (pipeline);
 
-  emit_line ("{\"event\":\"base-time\",\"ns\":%" G_GUINT64_FORMAT ",\"clock\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
+  hz_test_emit_line ("{\"event\":\"base-time\",\"ns\":%" G_GUINT64_FORMAT ",\"clock\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
              gst_element_get_base_time (pipeline),
              clock && GST_IS_SYSTEM_CLOCK (clock) ? "system" : "other", g_get_monotonic_time ());
 }
@@ -334,7 +320,7 @@ on_frame (HzCall       *call,
   Peer *peer = user_data;
 
   if (opt_media_log)
-    emit_line ("{\"event\":\"frame\",\"t_us\":%" G_GINT64_FORMAT ",\"width\":%d,\"height\":%d}",
+    hz_test_emit_line ("{\"event\":\"frame\",\"t_us\":%" G_GINT64_FORMAT ",\"width\":%d,\"height\":%d}",
                g_get_monotonic_time (), frame->width, frame->height);
   if (peer->first_frame)
     return;
@@ -344,7 +330,7 @@ on_frame (HzCall       *call,
       g_clear_handle_id (&peer->hangup_id, g_source_remove);
       peer->hangup_id = g_timeout_add (opt_duration_ms, hangup_cb, peer);
     }
-  emit_line ("{\"event\":\"first-frame\",\"call\":\"%s\",\"t_us\":%" G_GINT64_FORMAT ",\"width\":%d,\"height\":%d}",
+  hz_test_emit_line ("{\"event\":\"first-frame\",\"call\":\"%s\",\"t_us\":%" G_GINT64_FORMAT ",\"width\":%d,\"height\":%d}",
              hz_call_get_call_id (call), g_get_monotonic_time (), frame->width, frame->height);
 }
 
@@ -355,7 +341,7 @@ on_stats (HzCall            *call,
 {
   if (!opt_stats)
     return;
-  emit_line ("{\"event\":\"stats\",\"t_us\":%" G_GINT64_FORMAT ",\"send_kbps\":%.1f,\"recv_kbps\":%.1f,"
+  hz_test_emit_line ("{\"event\":\"stats\",\"t_us\":%" G_GINT64_FORMAT ",\"send_kbps\":%.1f,\"recv_kbps\":%.1f,"
              "\"loss\":%.4f,\"rtt_ms\":%.1f,\"fps\":%.1f,\"width\":%d,\"height\":%d,\"target_kbps\":%u,"
              "\"audio_buffers\":%" G_GUINT64_FORMAT ",\"quality\":\"%s\",\"state\":\"%s\"}",
              g_get_monotonic_time (), s->send_kbps, s->recv_kbps, s->loss_fraction, s->rtt_ms, s->fps,
@@ -374,7 +360,7 @@ on_state (HzCall     *call,
   Peer *peer = user_data;
   HzCallState state = hz_call_get_state (call);
 
-  emit_line ("{\"event\":\"state\",\"call\":\"%s\",\"state\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
+  hz_test_emit_line ("{\"event\":\"state\",\"call\":\"%s\",\"state\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
              hz_call_get_call_id (call), hz_call_state_to_string (state), g_get_monotonic_time ());
   /* The caller hangs up --duration-ms after its first picture (or 10 s
    * later than that after connecting, when no picture ever comes). */
@@ -383,7 +369,7 @@ on_state (HzCall     *call,
     peer->hangup_id = g_timeout_add (opt_duration_ms + 10000, hangup_cb, peer);
   if (state != HZ_CALL_STATE_ENDED)
     return;
-  emit_line ("{\"event\":\"ended\",\"call\":\"%s\",\"reason\":\"%s\",\"duration_ms\":%" G_GINT64_FORMAT "}",
+  hz_test_emit_line ("{\"event\":\"ended\",\"call\":\"%s\",\"reason\":\"%s\",\"duration_ms\":%" G_GINT64_FORMAT "}",
              hz_call_get_call_id (call), hz_call_end_reason_to_string (hz_call_get_end_reason (call)),
              hz_call_get_duration_us (call) / 1000);
   g_clear_handle_id (&peer->hangup_id, g_source_remove);
@@ -467,7 +453,7 @@ start_next_call (Peer *peer)
 
   peer->call = hz_call_new_outgoing (peer->signaling, opt_consult, &o);
   watch_call (peer, peer->call);
-  emit_line ("{\"event\":\"invite\",\"call\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
+  hz_test_emit_line ("{\"event\":\"invite\",\"call\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
              hz_call_get_call_id (peer->call), g_get_monotonic_time ());
   if (!hz_call_start (peer->call, &error))
     g_error ("cannot call: %s", error->message);
@@ -493,11 +479,11 @@ on_signal (HzCallSignaling *signaling,
     }
   peer->call = hz_call_new_incoming (signaling, consult, message, &o);
   watch_call (peer, peer->call);
-  emit_line ("{\"event\":\"accept\",\"call\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
+  hz_test_emit_line ("{\"event\":\"accept\",\"call\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}",
              hz_call_get_call_id (peer->call), g_get_monotonic_time ());
   if (!hz_call_accept (peer->call, &error))
     {
-      emit_line ("{\"event\":\"error\",\"message\":\"accept failed\"}");
+      hz_test_emit_line ("{\"event\":\"error\",\"message\":\"accept failed\"}");
       return;
     }
   hook_pipeline (peer, peer->call);
@@ -517,7 +503,7 @@ ws_ready_cb (GObject      *source,
   soup_websocket_connection_set_keepalive_interval (conn, 0);
   peer->signaling = HZ_CALL_SIGNALING (hz_call_hub_signaling_new (conn));
   g_signal_connect (peer->signaling, "message-received", G_CALLBACK (on_signal), peer);
-  emit_line ("{\"event\":\"ready\",\"user\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}", opt_user, g_get_monotonic_time ());
+  hz_test_emit_line ("{\"event\":\"ready\",\"user\":\"%s\",\"t_us\":%" G_GINT64_FORMAT "}", opt_user, g_get_monotonic_time ());
   if (g_str_equal (opt_role, "caller"))
     g_timeout_add (opt_gap_ms, next_call_cb, peer);
 }
@@ -552,11 +538,11 @@ run_sources_only (void)
   if (pipeline == NULL)
     g_error ("%s", error->message);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  emit_line ("{\"event\":\"ready\",\"t_us\":%" G_GINT64_FORMAT "}", g_get_monotonic_time ());
+  hz_test_emit_line ("{\"event\":\"ready\",\"t_us\":%" G_GINT64_FORMAT "}", g_get_monotonic_time ());
   g_timeout_add (opt_duration_ms > 0 ? opt_duration_ms : 5000, (GSourceFunc) g_main_loop_quit, loop);
   g_main_loop_run (loop);
   gst_element_set_state (pipeline, GST_STATE_NULL);
-  emit_line ("{\"event\":\"exit\"}");
+  hz_test_emit_line ("{\"event\":\"exit\"}");
   return 0;
 }
 
@@ -665,6 +651,6 @@ main (int argc, char **argv)
   g_strfreev (peer.ice_servers);
   g_hash_table_unref (peer.arrivals);
   g_main_loop_unref (peer.loop);
-  emit_line ("{\"event\":\"exit\",\"calls\":%d}", peer.calls_done);
+  hz_test_emit_line ("{\"event\":\"exit\",\"calls\":%d}", peer.calls_done);
   return 0;
 }
