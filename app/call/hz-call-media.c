@@ -381,7 +381,8 @@ build_video_send (HzCall  *self,
   gst_object_unref (self->vp8enc);
   self->video_caps = gst_bin_get_by_name (GST_BIN (chain), "ladder");
   gst_object_unref (self->video_caps);
-  g_object_set (self->video_valve, "drop", self->camera_off, NULL);
+  self->transport_up = FALSE;
+  _hz_call_media_update_valve (self);
   if (!_hz_call_preview_attach (self, chain, error))
     return FALSE;
   _hz_call_codecs_attach (self, chain);

@@ -106,6 +106,7 @@ struct _HzCall
   HzBandwidthEstimator *bwe;
   const HzBweRung     *rung;
   gboolean             ladder_audio_only;
+  gboolean             transport_up;  /* ICE and DTLS connected: video may go in */
   guint                quality_seconds[4];
 
   HzConsultLog        *log;
@@ -150,6 +151,8 @@ guint    _hz_call_pipeline_message_signal (void);
 void     _hz_call_webrtc_connect (HzCall         *self);
 void     _hz_call_webrtc_probe_answered (HzCall  *self,
                                          gint64   sent_us);
+/* the video valve, from camera, ladder and transport */
+void     _hz_call_media_update_valve (HzCall     *self);
 
 /* hz-call-data.c */
 void     _hz_call_data_connect_channel (HzCall               *self,
