@@ -705,6 +705,7 @@ _hz_call_media_build (HzCall  *self,
                 "latency", self->latency_ms, NULL);
   gst_bin_add (GST_BIN (self->pipeline), self->webrtc);
   configure_ice (self);
+  _hz_call_repair_attach (self);
 
   if (g_str_equal (self->video_spec, "none"))
     {
@@ -856,6 +857,7 @@ _hz_call_media_stop (HzCall *self)
   self->video_src = self->video_queue = self->audio_src = self->audio_queue = NULL;
   self->volume = self->video_valve = self->vp8enc = self->video_caps = NULL;
   _hz_call_codecs_stop (self);
+  _hz_call_repair_stop (self);
   g_clear_object (&self->video_transceiver);
   g_clear_pointer (&self->pipeline, gst_object_unref);
   g_mutex_lock (&self->lock);

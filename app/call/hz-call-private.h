@@ -99,6 +99,12 @@ struct _HzCall
   double               rtt_recent[5];  /* the last ping round trips, ms (0: none) */
   guint64              twcc_seen;      /* the last TWCC figures read, to tell fresh from stale */
   gint64               last_keyframe_us; /* streaming thread: the last keyframe let through */
+  guint                video_pts[4];   /* bitmap of the remote description's video payload types */
+  GstElement          *video_jitterbuffer; /* under lock: the one that asks for resends */
+  guint64              lost_seen;      /* its lost + resend requests at the last tick */
+  gint64               lossy_since_us; /* the last tick that saw video lost, 0: none lately */
+  double               resend_tokens;  /* under lock: resends we may still send now */
+  gint64               resend_refill_us;
   guint                rtt_next;
   gint64               probe_sent_us;  /* signalling probes, while media is silent */
   gint64               probe_answered_us; /* send time of the newest probe answered */
@@ -200,6 +206,14 @@ char    *_hz_call_codecs_send_tail   (HzCall      *self,
 void     _hz_call_codecs_attach      (HzCall      *self,
                                       GstElement  *chain);
 void     _hz_call_codecs_stop        (HzCall      *self);
+
+/* hz-call-repair.c */
+void     _hz_call_repair_note_remote (HzCall              *self,
+                                      const GstSDPMessage *msg);
+void     _hz_call_repair_attach      (HzCall      *self);
+void     _hz_call_repair_stop        (HzCall      *self);
+void     _hz_call_repair_tick        (HzCall      *self);
+void     _hz_call_repair_adapt_latency (HzCall    *self);
 char    *_hz_call_codecs_decoder     (GstCaps     *caps);
 void     _hz_call_codecs_order_answer (HzCall        *self,
                                        GstSDPMessage *sdp);

@@ -192,6 +192,7 @@ take_description (HzCall         *self,
       _hz_call_end (self, HZ_CALL_END_BAD_SIGNAL, why, TRUE);
       return;
     }
+  _hz_call_repair_note_remote (self, msg);
   desc = gst_webrtc_session_description_new (type, msg);
   promise = gst_promise_new_with_change_func (remote_set_cb, job_new (self), job_free);
   g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
@@ -649,6 +650,7 @@ _hz_call_media_tick (HzCall *self)
 
   control_rate (self);
   self->stats.target_kbps = self->target_kbps;
+  _hz_call_repair_tick (self);
 
   if (self->state == HZ_CALL_STATE_RECONNECTING)
     set_quality (self, HZ_CALL_QUALITY_RECONNECTING);
