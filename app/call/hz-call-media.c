@@ -317,13 +317,12 @@ keyframe_request_cb (GstPad          *pad,
 }
 
 static guint
-start_bitrate (HzCall *self)
+max_bitrate (HzCall *self)
 {
   guint pixels = self->width * self->height;
 
-  /* Enough for a talking head at the size asked; the estimator (when it
-   * has figures) moves it. */
-  return pixels >= 1280 * 720 ? 1500 : pixels >= 640 * 480 ? 800 : 400;
+  /* Enough for a talking head at the size asked, with room above it. */
+  return (pixels >= 1280 * 720 ? 1500 : pixels >= 640 * 480 ? 800 : 400) * 5 / 3;
 }
 
 static gboolean
@@ -345,8 +344,10 @@ build_video_send (HzCall  *self,
   /* A restarted transport keeps what the estimator learnt. */
   if (self->bwe == NULL)
     {
-      self->target_kbps = start_bitrate (self);
-      self->bwe = hz_bandwidth_estimator_new (50, self->target_kbps, self->target_kbps * 5 / 3);
+      /* Below any link a clinic is likely to have, at the rung for it; the
+       * estimator climbs fast until the link first shows a queue. */
+      self->target_kbps = HZ_CALL_START_KBPS;
+      self->bwe = hz_bandwidth_estimator_new (50, self->target_kbps, MAX (max_bitrate (self), self->target_kbps));
     }
   self->rung = NULL;
   self->ladder_audio_only = FALSE;
@@ -381,10 +382,14 @@ build_video_send (HzCall  *self,
   gst_object_unref (self->vp8enc);
   self->video_caps = gst_bin_get_by_name (GST_BIN (chain), "ladder");
   gst_object_unref (self->video_caps);
-  g_object_set (self->video_valve, "drop", self->camera_off, NULL);
+  self->transport_up = FALSE;
+  _hz_call_media_update_valve (self);
   if (!_hz_call_preview_attach (self, chain, error))
     return FALSE;
   _hz_call_codecs_attach (self, chain);
+  /* The first pictures already at the start rung: a first keyframe of the
+   * full size is the biggest burst of the call. */
+  _hz_call_media_apply_rung (self);
   /* The peer's keyframe requests are throttled at whichever encoder runs. */
   for (GstElement **enc = (GstElement *[]) { self->vp8enc, self->h264enc, NULL }; *enc != NULL; enc++)
     {
@@ -570,10 +575,14 @@ on_pad_added (GstElement *webrtc,
   if (video)
     /* The queue before the decoder is bounded in time and drops the
      * oldest: a machine too busy to decode must freeze and catch up (the
-     * depayloader asks for a keyframe), not drift seconds behind. */
+     * depayloader asks for a keyframe), not drift seconds behind.
+     * Pictures are handed on at their time (sync), one jitter-buffer
+     * latency after capture, as audio is played: a picture that waited
+     * for a resent packet then comes on time instead of after a stall of
+     * a round trip, and lips stay with the voice. */
     desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=300000000 max-size-bytes=0 leaky=downstream ! %s "
                             "! %s%s videoconvert ! video/x-raw,format=BGRA "
-                            "! appsink name=sink max-buffers=2 drop=true sync=false",
+                            "! appsink name=sink max-buffers=2 drop=true sync=true",
                             decoder, self->remote_video_filter ? self->remote_video_filter : "",
                             self->remote_video_filter ? " !" : "");
   else

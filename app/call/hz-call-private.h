@@ -12,6 +12,11 @@
 
 G_BEGIN_DECLS
 
+/* Where a call's video budget starts, kbit/s: about what a browser starts
+ * at, below the 384 kbit/s of a poor township link once audio has its
+ * share; the estimator climbs from there (hz-bandwidth-estimator.c). */
+#define HZ_CALL_START_KBPS 250
+
 /* The video codecs HzCall knows (hz-call-codecs.c). */
 typedef enum {
   HZ_CALL_CODEC_VP8,
@@ -112,6 +117,7 @@ struct _HzCall
   HzBandwidthEstimator *bwe;
   const HzBweRung     *rung;
   gboolean             ladder_audio_only;
+  gboolean             transport_up;  /* ICE and DTLS connected: video may go in */
   guint                quality_seconds[4];
 
   HzConsultLog        *log;
@@ -206,6 +212,11 @@ char    *_hz_call_codecs_send_tail   (HzCall      *self,
 void     _hz_call_codecs_attach      (HzCall      *self,
                                       GstElement  *chain);
 void     _hz_call_codecs_stop        (HzCall      *self);
+
+/* hz-call-webrtc.c: the estimator's rung to the ladder and the encoder;
+ * the video valve from camera, ladder and transport */
+void     _hz_call_media_apply_rung   (HzCall      *self);
+void     _hz_call_media_update_valve (HzCall      *self);
 
 /* hz-call-repair.c */
 void     _hz_call_repair_note_remote (HzCall              *self,

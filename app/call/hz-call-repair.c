@@ -25,7 +25,6 @@
 
 #include <gst/rtp/rtp.h>
 #include <string.h>
-#include <stdlib.h>
 
 #include "hz-call-private.h"
 
@@ -34,6 +33,11 @@
  * several a second; they also carry the TWCC feedback the estimator
  * reads. */
 #define RTCP_SHARE_BPS 20000
+
+/* Resends at the sender: a share of the video budget, and how many may
+ * be saved up for a burst. */
+#define RESEND_SHARE 0.1
+#define RESEND_BURST 8.0
 
 /* How long after the last loss the longer latency stays. */
 #define LOSSY_HOLD_US (20 * G_USEC_PER_SEC)
@@ -96,8 +100,6 @@ first_packet_cb (GstPad          *pad,
       GstElement *jitterbuffer = gst_pad_get_parent_element (pad);
 
       g_object_set (jitterbuffer, "do-retransmission", TRUE, NULL);
-      if (g_getenv ("HZ_EXP_RETRIES"))
-        g_object_set (jitterbuffer, "rtx-max-retries", atoi (g_getenv ("HZ_EXP_RETRIES")), NULL);
       g_mutex_lock (&self->lock);
       g_clear_object (&self->video_jitterbuffer);
       self->video_jitterbuffer = jitterbuffer;   /* takes the reference */
@@ -124,7 +126,7 @@ new_jitterbuffer_cb (GstElement *rtpbin,
 
       g_object_get (session, "internal-session", &internal, NULL);
       if (internal)
-        g_object_set (internal, "rtcp-rr-bandwidth", g_getenv ("HZ_EXP_BW") ? atoi (g_getenv ("HZ_EXP_BW")) : RTCP_SHARE_BPS, "rtcp-rs-bandwidth", g_getenv ("HZ_EXP_BW") ? atoi (g_getenv ("HZ_EXP_BW")) : RTCP_SHARE_BPS, NULL);
+        g_object_set (internal, "rtcp-rr-bandwidth", RTCP_SHARE_BPS, "rtcp-rs-bandwidth", RTCP_SHARE_BPS, NULL);
     }
   /* hz_call_media_stop takes the pipeline down before the call goes, so
    * the probe never outlives the call. */
@@ -146,7 +148,6 @@ resend_request_cb (GstPad          *pad,
   HzCall *self = user_data;
   GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
   gint64 now = g_get_monotonic_time ();
-  double share = g_getenv ("HZ_EXP_SHARE") ? g_ascii_strtod (g_getenv ("HZ_EXP_SHARE"), NULL) : 0.1;
   GstPadProbeReturn ret;
 
   if (!gst_event_has_name (event, "GstRTPRetransmissionRequest"))
@@ -155,9 +156,9 @@ resend_request_cb (GstPad          *pad,
   if (self->resend_refill_us != 0)
     {
       /* packets of about 1000 bytes: target kbit/s × share / 8 per second */
-      double packets_per_s = MAX (self->target_kbps, 50) * share / 8.0;
+      double packets_per_s = MAX (self->target_kbps, 50) * RESEND_SHARE / 8.0;
 
-      self->resend_tokens = MIN (8.0, self->resend_tokens + packets_per_s * (now - self->resend_refill_us) / 1e6);
+      self->resend_tokens = MIN (RESEND_BURST, self->resend_tokens + packets_per_s * (now - self->resend_refill_us) / 1e6);
     }
   self->resend_refill_us = now;
   if (self->resend_tokens >= 1)
@@ -194,10 +195,8 @@ _hz_call_repair_attach (HzCall *self)
   g_autoptr(GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (self->webrtc), "rtpbin");
 
   self->lost_seen = 0;
-  if (g_getenv ("HZ_EXP_NO_NACK")) return;
-  self->resend_tokens = 8;
+  self->resend_tokens = RESEND_BURST;
   self->resend_refill_us = 0;
-  if (!g_getenv ("HZ_EXP_NO_BUDGET"))
   g_signal_connect_object (self->webrtc, "deep-element-added", G_CALLBACK (element_added_cb), self, 0);
   if (rtpbin)
     g_signal_connect_object (rtpbin, "new-jitterbuffer", G_CALLBACK (new_jitterbuffer_cb), self, 0);
@@ -229,7 +228,7 @@ _hz_call_repair_adapt_latency (HzCall *self)
     {
       double fps = self->stats.fps >= 5 ? self->stats.fps : 5;
 
-      wanted += (guint) (1000 / fps) + 30;
+      wanted += (guint) (1000 / fps);
     }
   wanted = CLAMP (wanted, 40, 500);
   if (wanted * 4 > self->latency_ms * 5 || wanted * 4 < self->latency_ms * 3)

@@ -630,8 +630,7 @@ hz_call_set_camera_off (HzCall   *self,
   if (self->camera_off == off)
     return;
   self->camera_off = off;
-  if (self->video_valve)
-    g_object_set (self->video_valve, "drop", off || self->ladder_audio_only, NULL);
+  _hz_call_media_update_valve (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA_OFF]);
 }
 

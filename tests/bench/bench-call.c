@@ -357,12 +357,12 @@ measure_g2g (const Setup *s)
     }
   proc_free (caller);
   proc_free (callee);
-  print_distribution ("glass-to-glass (capture → decoded picture):", g2g);
+  print_distribution ("glass-to-glass (capture → picture in the application):", g2g);
   printf ("  method: the sender's PTS stamped as a QR code (debugqroverlay), read by zbar at the\n"
           "  receiver; both pipeline clocks are CLOCK_MONOTONIC, capture = base time + PTS + one\n"
-          "  frame, arrival taken before zbar scans. Error: about ±1 ms while the source keeps time,\n"
-          "  up to one frame (33 ms) when a busy machine makes it run late. The BGRA conversion and\n"
-          "  the display after the decoder are not included (a few ms at 720p).\n");
+          "  frame, arrival when the picture reaches the application (after the BGRA conversion and\n"
+          "  the call's playout delay). Error: about ±1 ms while the source keeps time, up to one\n"
+          "  frame (33 ms) when a busy machine makes it run late. Painting on screen is not included.\n");
 }
 
 int

@@ -62,7 +62,7 @@ typedef struct {
   gboolean         first_frame;
   guint            hangup_id;
   GMutex           lock;
-  GHashTable      *arrivals;  /* PTS → monotonic µs at the reader */
+  GHashTable      *stamps;    /* local PTS (µs) → the sender's stamp read from the picture */
   /* the remote audio decoder, under lock: packets in, losses it was told
    * of (GAP events), and what it put out, real or concealed */
   guint64          audio_packets, audio_gaps, audio_out_us;
@@ -161,23 +161,6 @@ audio_log_cb (gpointer user_data)
 /* ---- glass-to-glass ---- */
 
 static GstPadProbeReturn
-arrival_cb (GstPad          *pad,
-            GstPadProbeInfo *info,
-            gpointer         user_data)
-{
-  Peer *peer = user_data;
-  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-
-  g_mutex_lock (&peer->lock);
-  if (g_hash_table_size (peer->arrivals) > 300)
-    g_hash_table_remove_all (peer->arrivals);
-  g_hash_table_insert (peer->arrivals, GSIZE_TO_POINTER (GST_BUFFER_PTS (buffer)),
-                       GSIZE_TO_POINTER (g_get_monotonic_time ()));
-  g_mutex_unlock (&peer->lock);
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
 stamp_cb (GstPad          *pad,
           GstPadProbeInfo *info,
           gpointer         user_data)
@@ -190,8 +173,9 @@ stamp_cb (GstPad          *pad,
 /* From the zbar thread. debugqroverlay writes the sender's buffer PTS into
  * the picture; the sender reports its pipeline's base time, and the clock
  * of both pipelines is CLOCK_MONOTONIC, so base time + PTS is the capture
- * time on the same clock as our arrival time (taken before zbar spent its
- * own time scanning). The benchmark does the subtraction. */
+ * time on the same clock as the time the picture reaches us (on_frame:
+ * after the call's playout delay, as a doctor would see it). The
+ * benchmark does the subtraction. */
 static void
 on_pipeline_message (HzCall     *call,
                      GstMessage *message,
@@ -201,7 +185,6 @@ on_pipeline_message (HzCall     *call,
   const GstStructure *s = gst_message_get_structure (message);
   const char *symbol, *field;
   GstClockTime ts = GST_CLOCK_TIME_NONE;
-  gint64 arrived;
 
   if (s == NULL || !gst_structure_has_name (s, "barcode"))
     return;
@@ -209,13 +192,31 @@ on_pipeline_message (HzCall     *call,
   gst_structure_get_clock_time (s, "timestamp", &ts);
   if (symbol == NULL || (field = strstr (symbol, "\"TIMESTAMP\":")) == NULL)
     return;
+  if (!GST_CLOCK_TIME_IS_VALID (ts))
+    return;
   g_mutex_lock (&peer->lock);
-  arrived = GPOINTER_TO_SIZE (g_hash_table_lookup (peer->arrivals, GSIZE_TO_POINTER (ts)));
+  if (g_hash_table_size (peer->stamps) > 300)
+    g_hash_table_remove_all (peer->stamps);
+  g_hash_table_insert (peer->stamps, GSIZE_TO_POINTER (ts / GST_USECOND),
+                       GSIZE_TO_POINTER (g_ascii_strtoll (field + strlen ("\"TIMESTAMP\":"), NULL, 10)));
   g_mutex_unlock (&peer->lock);
-  if (arrived == 0)
-    arrived = g_get_monotonic_time ();
-  hz_test_emit_line ("{\"event\":\"qr\",\"pts\":%" G_GINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT "}",
-             g_ascii_strtoll (field + strlen ("\"TIMESTAMP\":"), NULL, 10), arrived);
+}
+
+/* The picture has reached the application: its stamp, if one was read,
+ * and when. */
+static void
+emit_g2g (Peer               *peer,
+          const HzVideoFrame *frame)
+{
+  gpointer stamp = NULL;
+  gboolean found;
+
+  g_mutex_lock (&peer->lock);
+  found = g_hash_table_steal_extended (peer->stamps, GSIZE_TO_POINTER (frame->pts_us), NULL, &stamp);
+  g_mutex_unlock (&peer->lock);
+  if (found)
+    hz_test_emit_line ("{\"event\":\"qr\",\"pts\":%" G_GINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT "}",
+                       (gint64) GPOINTER_TO_SIZE (stamp), g_get_monotonic_time ());
 }
 
 /* Once per pipeline: a restarted transport is a new pipeline, with a new
@@ -237,12 +238,6 @@ on_element_added (GstBin     *bin,
                   GstElement *element,
                   gpointer    user_data)
 {
-  /* the reader sits in the decoding bin, made when the stream arrives */
-  if (opt_g2g && g_str_has_prefix (GST_OBJECT_NAME (element), "reader"))
-    {
-      g_autoptr(GstPad) sink = gst_element_get_static_pad (element, "sink");
-      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, arrival_cb, user_data, NULL);
-    }
   /* the stamp: when each picture really left the source. A live test
    * source starved of CPU falls behind the clock and timestamps its frames
    * by count, so PTS alone would count its lag as latency. */
@@ -286,7 +281,7 @@ options (Peer *peer)
     .media_timeout_ms = opt_media_timeout,
     .ring_timeout_ms = opt_ring_timeout,
     .local_video_filter = opt_g2g ? qr : NULL,
-    .remote_video_filter = opt_g2g ? "identity name=reader ! zbar cache=false" : NULL,
+    .remote_video_filter = opt_g2g ? "zbar cache=false" : NULL,
     .codecs = opt_codecs,
   };
   return o;
@@ -319,6 +314,8 @@ on_frame (HzCall       *call,
 {
   Peer *peer = user_data;
 
+  if (opt_g2g)
+    emit_g2g (peer, frame);
   if (opt_media_log)
     hz_test_emit_line ("{\"event\":\"frame\",\"t_us\":%" G_GINT64_FORMAT ",\"width\":%d,\"height\":%d}",
                g_get_monotonic_time (), frame->width, frame->height);
@@ -614,7 +611,7 @@ main (int argc, char **argv)
     }
   hz_call_prewarm ();
   g_mutex_init (&peer.lock);
-  peer.arrivals = g_hash_table_new (NULL, NULL);
+  peer.stamps = g_hash_table_new (NULL, NULL);
   peer.loop = g_main_loop_new (NULL, FALSE);
   peer.session = soup_session_new ();
   body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", opt_user,
@@ -649,7 +646,7 @@ main (int argc, char **argv)
   g_clear_object (&peer.signaling);
   g_clear_object (&peer.session);
   g_strfreev (peer.ice_servers);
-  g_hash_table_unref (peer.arrivals);
+  g_hash_table_unref (peer.stamps);
   g_main_loop_unref (peer.loop);
   hz_test_emit_line ("{\"event\":\"exit\",\"calls\":%d}", peer.calls_done);
   return 0;
