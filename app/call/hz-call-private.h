@@ -162,6 +162,8 @@ guint    _hz_call_pipeline_message_signal (void);
 void     _hz_call_webrtc_connect (HzCall         *self);
 void     _hz_call_webrtc_probe_answered (HzCall  *self,
                                          gint64   sent_us);
+/* the video valve, from camera, ladder and transport */
+void     _hz_call_media_update_valve (HzCall     *self);
 
 /* hz-call-data.c */
 void     _hz_call_data_connect_channel (HzCall               *self,
@@ -213,10 +215,8 @@ void     _hz_call_codecs_attach      (HzCall      *self,
                                       GstElement  *chain);
 void     _hz_call_codecs_stop        (HzCall      *self);
 
-/* hz-call-webrtc.c: the estimator's rung to the ladder and the encoder;
- * the video valve from camera, ladder and transport */
+/* hz-call-webrtc.c: the estimator's rung to the ladder and the encoder */
 void     _hz_call_media_apply_rung   (HzCall      *self);
-void     _hz_call_media_update_valve (HzCall      *self);
 
 /* hz-call-repair.c */
 void     _hz_call_repair_note_remote (HzCall              *self,

@@ -317,19 +317,6 @@ ice_state_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_ice_state (GObject    *webrtc,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  HzCall *self = user_data;
-  Job *job = g_new0 (Job, 1);
-
-  job->self = g_object_ref (self);
-  job->webrtc = gst_object_ref (GST_ELEMENT (webrtc));
-  _hz_call_invoke (self, ice_state_cb, job, job_free);
-}
-
 static gboolean
 connection_state_cb (gpointer data)
 {
@@ -349,26 +336,29 @@ connection_state_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The peer connection's state is ICE's and DTLS's together. */
+/* notify::ice-connection-state and notify::connection-state (the peer
+ * connection's: ICE's and DTLS's together), from webrtcbin's threads:
+ * handled in the call's context. */
 static void
-on_connection_state (GObject    *webrtc,
-                     GParamSpec *pspec,
-                     gpointer    user_data)
+on_state_notify (GObject    *webrtc,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
 {
   HzCall *self = user_data;
   Job *job = g_new0 (Job, 1);
+  gboolean ice = g_str_equal (pspec->name, "ice-connection-state");
 
   job->self = g_object_ref (self);
   job->webrtc = gst_object_ref (GST_ELEMENT (webrtc));
-  _hz_call_invoke (self, connection_state_cb, job, job_free);
+  _hz_call_invoke (self, ice ? ice_state_cb : connection_state_cb, job, job_free);
 }
 
 void
 _hz_call_webrtc_connect (HzCall *self)
 {
   g_signal_connect (self->webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), self);
-  g_signal_connect (self->webrtc, "notify::ice-connection-state", G_CALLBACK (on_ice_state), self);
-  g_signal_connect (self->webrtc, "notify::connection-state", G_CALLBACK (on_connection_state), self);
+  g_signal_connect (self->webrtc, "notify::ice-connection-state", G_CALLBACK (on_state_notify), self);
+  g_signal_connect (self->webrtc, "notify::connection-state", G_CALLBACK (on_state_notify), self);
 }
 
 /* ---- statistics ---- */

@@ -68,6 +68,8 @@ typedef struct {
   guint64          audio_packets, audio_gaps, audio_out_us;
   guint            audio_log_id;
   GstElement      *hooked;    /* the pipeline our probes are in (a ref) */
+  gint             encoded;   /* pictures out of our VP8 encoder (atomic) */
+  gint             encoded_bytes; /* and their bytes (atomic) */
   guint            rehook_id;
 } Peer;
 
@@ -161,6 +163,18 @@ audio_log_cb (gpointer user_data)
 /* ---- glass-to-glass ---- */
 
 static GstPadProbeReturn
+encoded_cb (GstPad          *pad,
+            GstPadProbeInfo *info,
+            gpointer         user_data)
+{
+  Peer *peer = user_data;
+
+  g_atomic_int_inc (&peer->encoded);
+  g_atomic_int_add (&peer->encoded_bytes, (gint) gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info)));
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
 stamp_cb (GstPad          *pad,
           GstPadProbeInfo *info,
           gpointer         user_data)
@@ -247,6 +261,12 @@ on_element_added (GstBin     *bin,
       g_autoptr(GstPad) sink = gst_element_get_static_pad (element, "sink");
       gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, stamp_cb, user_data, NULL);
     }
+  /* our own encoder's output: what we managed to send, for --stats */
+  if (opt_stats && g_str_equal (GST_OBJECT_NAME (element), "venc"))
+    {
+      g_autoptr(GstPad) src = gst_element_get_static_pad (element, "src");
+      gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, encoded_cb, user_data, NULL);
+    }
   /* the call engine's opus decoder (see hz-call-media.c) */
   if (opt_media_log && g_str_has_prefix (GST_OBJECT_NAME (element), "adec"))
     {
@@ -331,6 +351,100 @@ on_frame (HzCall       *call,
              hz_call_get_call_id (call), g_get_monotonic_time (), frame->width, frame->height);
 }
 
+/* Adds the unsigned field @name of @s (if any) to *@sum. */
+static void
+add_uint (const GstStructure *s,
+          const char         *name,
+          guint64            *sum)
+{
+  const GValue *v = gst_structure_get_value (s, name);
+
+  if (v && G_VALUE_HOLDS_UINT64 (v))
+    *sum += g_value_get_uint64 (v);
+  else if (v && G_VALUE_HOLDS_UINT (v))
+    *sum += g_value_get_uint (v);
+}
+
+/* What the RTP machinery inside webrtcbin did, summed over its elements
+ * (cumulative counts): the jitter buffers' packets pushed, given up as
+ * lost, late, resend requests and resends that came in time; the
+ * resender's requests and resent packets. For finding out where pictures
+ * go missing on a lossy link. */
+static void
+emit_rtp_stats (HzCall *call,
+                Peer   *peer)
+{
+  GstElement *pipeline = hz_call_get_pipeline (call);
+  g_autoptr(GstIterator) it = NULL;
+  GValue item = G_VALUE_INIT;
+  guint64 pushed = 0, lost = 0, late = 0, rtx = 0, rtx_ok = 0, rtx_req = 0, rtx_sent = 0, fec_ok = 0, fec_bad = 0;
+  guint64 rtx_in = 0, fec_prot = 0, dups = 0;
+
+  if (pipeline == NULL)
+    return;
+  it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *e = g_value_get_object (&item);
+      GstElementFactory *f = gst_element_get_factory (e);
+      const char *name = f ? GST_OBJECT_NAME (f) : "";
+      g_autoptr(GstStructure) s = NULL;
+
+      if (g_str_equal (name, "rtpjitterbuffer"))
+        {
+          g_object_get (e, "stats", &s, NULL);
+          add_uint (s, "num-pushed", &pushed);
+          add_uint (s, "num-lost", &lost);
+          add_uint (s, "num-late", &late);
+          add_uint (s, "rtx-count", &rtx);
+          add_uint (s, "rtx-success-count", &rtx_ok);
+          add_uint (s, "num-duplicates", &dups);
+        }
+      else if (g_str_equal (name, "rtpulpfecdec"))
+        {
+          guint ok = 0, bad = 0;
+
+          g_object_get (e, "recovered", &ok, "unrecovered", &bad, NULL);
+          fec_ok += ok;
+          fec_bad += bad;
+        }
+      else if (g_str_equal (name, "rtpulpfecenc"))
+        {
+          guint prot = 0;
+
+          g_object_get (e, "protected", &prot, NULL);
+          fec_prot += prot;
+        }
+      else if (g_str_equal (name, "rtprtxreceive"))
+        {
+          guint in = 0;
+
+          /* (1.22 has no count of the resends it matched to a stream) */
+          g_object_get (e, "num-rtx-packets", &in, NULL);
+          rtx_in += in;
+        }
+      else if (g_str_equal (name, "rtprtxsend"))
+        {
+          guint req = 0, sent = 0;
+
+          g_object_get (e, "num-rtx-requests", &req, "num-rtx-packets", &sent, NULL);
+          rtx_req += req;
+          rtx_sent += sent;
+        }
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  hz_test_emit_line ("{\"event\":\"rtp\",\"t_us\":%" G_GINT64_FORMAT ",\"pushed\":%" G_GUINT64_FORMAT
+             ",\"lost\":%" G_GUINT64_FORMAT ",\"late\":%" G_GUINT64_FORMAT ",\"rtx\":%" G_GUINT64_FORMAT
+             ",\"rtx_ok\":%" G_GUINT64_FORMAT ",\"rtx_req\":%" G_GUINT64_FORMAT ",\"rtx_sent\":%" G_GUINT64_FORMAT
+             ",\"fec_ok\":%" G_GUINT64_FORMAT ",\"fec_bad\":%" G_GUINT64_FORMAT
+             ",\"rtx_in\":%" G_GUINT64_FORMAT
+             ",\"fec_prot\":%" G_GUINT64_FORMAT ",\"dups\":%" G_GUINT64_FORMAT ",\"encoded\":%d,\"encoded_bytes\":%d}",
+             g_get_monotonic_time (), pushed, lost, late, rtx, rtx_ok, rtx_req, rtx_sent,
+             fec_ok, fec_bad, rtx_in, fec_prot, dups,
+             g_atomic_int_get (&peer->encoded), g_atomic_int_get (&peer->encoded_bytes));
+}
+
 static void
 on_stats (HzCall            *call,
           const HzCallStats *s,
@@ -338,6 +452,7 @@ on_stats (HzCall            *call,
 {
   if (!opt_stats)
     return;
+  emit_rtp_stats (call, user_data);
   hz_test_emit_line ("{\"event\":\"stats\",\"t_us\":%" G_GINT64_FORMAT ",\"send_kbps\":%.1f,\"recv_kbps\":%.1f,"
              "\"loss\":%.4f,\"rtt_ms\":%.1f,\"fps\":%.1f,\"width\":%d,\"height\":%d,\"target_kbps\":%u,"
              "\"audio_buffers\":%" G_GUINT64_FORMAT ",\"quality\":\"%s\",\"state\":\"%s\"}",
@@ -406,7 +521,7 @@ hook_pipeline (Peer   *peer,
 {
   GstElement *pipeline = call ? hz_call_get_pipeline (call) : NULL;
 
-  if (!opt_g2g && !opt_media_log)
+  if (!opt_g2g && !opt_media_log && !opt_stats)
     return;
   if (pipeline == peer->hooked)
     return;
@@ -633,7 +748,7 @@ main (int argc, char **argv)
                                         ws_ready_cb, &peer);
   if (opt_media_log)
     peer.audio_log_id = g_timeout_add (1000, audio_log_cb, &peer);
-  if (opt_media_log || opt_g2g)
+  if (opt_media_log || opt_g2g || opt_stats)
     peer.rehook_id = g_timeout_add (20, rehook_cb, &peer);
   g_unix_signal_add (SIGTERM, quit_cb, &peer);
   g_unix_signal_add (SIGINT, quit_cb, &peer);
