@@ -103,6 +103,9 @@ struct _HzCall
   guint                skip_feedback;  /* TWCC reads to ignore: they cover a silence */
   double               rtt_recent[5];  /* the last ping round trips, ms (0: none) */
   guint64              twcc_seen;      /* the last TWCC figures read, to tell fresh from stale */
+  guint                twcc_id;        /* the 100 ms TWCC sampling */
+  guint                twcc_reports;   /* TWCC reports collected since the estimator's last look */
+  double               twcc_packets, twcc_lost, twcc_sent, twcc_recv, twcc_trend; /* their sums, by packets */
   gint64               last_keyframe_us; /* streaming thread: the last keyframe let through */
   guint                video_pts[4];   /* bitmap of the remote description's video payload types */
   GstElement          *video_jitterbuffer; /* under lock: the one that asks for resends */
@@ -215,8 +218,10 @@ void     _hz_call_codecs_attach      (HzCall      *self,
                                       GstElement  *chain);
 void     _hz_call_codecs_stop        (HzCall      *self);
 
-/* hz-call-webrtc.c: the estimator's rung to the ladder and the encoder */
+/* hz-call-webrtc.c: the estimator's rung to the ladder and the encoder;
+ * the TWCC reports, sampled every 100 ms */
 void     _hz_call_media_apply_rung   (HzCall      *self);
+void     _hz_call_webrtc_sample_twcc (HzCall      *self);
 
 /* hz-call-repair.c */
 void     _hz_call_repair_note_remote (HzCall              *self,

@@ -99,7 +99,12 @@ first_packet_cb (GstPad          *pad,
     {
       GstElement *jitterbuffer = gst_pad_get_parent_element (pad);
 
-      g_object_set (jitterbuffer, "do-retransmission", TRUE, NULL);
+      /* Ask only for packets missing behind one that came: the next
+       * packet's "expected" time is a guess from the spacing so far, and
+       * on a slow link a picture's packets come out of its queue one by
+       * one, later than that guess (measured: most resends came as
+       * duplicates of packets merely queued). */
+      g_object_set (jitterbuffer, "do-retransmission", TRUE, "rtx-next-seqnum", FALSE, NULL);
       g_mutex_lock (&self->lock);
       g_clear_object (&self->video_jitterbuffer);
       self->video_jitterbuffer = jitterbuffer;   /* takes the reference */
@@ -127,6 +132,10 @@ new_jitterbuffer_cb (GstElement *rtpbin,
       g_object_get (session, "internal-session", &internal, NULL);
       if (internal)
         g_object_set (internal, "rtcp-rr-bandwidth", RTCP_SHARE_BPS, "rtcp-rs-bandwidth", RTCP_SHARE_BPS, NULL);
+      /* transport-wide feedback ten times a second, for the other side's
+       * estimator (hz-call-webrtc.c) */
+      if (internal && g_object_class_find_property (G_OBJECT_GET_CLASS (internal), "twcc-feedback-interval"))
+        g_object_set (internal, "twcc-feedback-interval", (guint64) (100 * GST_MSECOND), NULL);
     }
   /* hz_call_media_stop takes the pipeline down before the call goes, so
    * the probe never outlives the call. */

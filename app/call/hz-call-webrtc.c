@@ -376,8 +376,8 @@ set_quality (HzCall       *self,
 /* ---- rate control ---- */
 
 static gboolean
-read_twcc (HzCall        *self,
-           HzBweFeedback *f)
+read_twcc_report (HzCall        *self,
+                  HzBweFeedback *f)
 {
   g_autoptr(GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (self->webrtc), "rtpbin");
   g_autoptr(GObject) session = NULL;
@@ -426,9 +426,53 @@ read_twcc (HzCall        *self,
   f->recv_kbps = recv / 1000.0;
   f->loss = CLAMP (loss / 100.0, 0.0, 1.0);
   f->delay_trend_ms = dod / 1e6;
-  if (sent > 0)
-    self->stats.loss_fraction = f->loss;
   return sent > 0;
+}
+
+/* Every 100 ms while connected: adds the newest TWCC report, if it is
+ * new, to those the estimator gets next. rtpsession's twcc-stats cover
+ * only the last feedback, two to eight packets: read once a second, as
+ * before, the estimator saw one such report in ten, its loss 0 % or 33 %
+ * at random and its delay trend noise (measured on the impaired link). */
+void
+_hz_call_webrtc_sample_twcc (HzCall *self)
+{
+  HzBweFeedback f = { 0 };
+  double n;
+
+  if (self->webrtc == NULL || self->state != HZ_CALL_STATE_CONNECTED || !read_twcc_report (self, &f))
+    return;
+  n = MAX (f.packets, 1);
+  self->twcc_reports++;
+  self->twcc_packets += n;
+  self->twcc_lost += f.loss * n;
+  self->twcc_sent += f.sent_kbps * n;
+  self->twcc_recv += f.recv_kbps * n;
+  self->twcc_trend += f.delay_trend_ms * n;
+}
+
+/* The reports collected since the last call, as one feedback: rates, loss
+ * and delay trend weighted by their packets. FALSE when none came. */
+static gboolean
+read_twcc (HzCall        *self,
+           HzBweFeedback *f)
+{
+  double n;
+
+  _hz_call_webrtc_sample_twcc (self);
+  if (self->twcc_reports == 0)
+    return FALSE;
+  n = self->twcc_packets;
+  f->time_us = g_get_monotonic_time ();
+  f->packets = (guint) n;
+  f->loss = self->twcc_lost / n;
+  f->sent_kbps = self->twcc_sent / n;
+  f->recv_kbps = self->twcc_recv / n;
+  f->delay_trend_ms = self->twcc_trend / n;
+  self->twcc_reports = 0;
+  self->twcc_packets = self->twcc_lost = self->twcc_sent = self->twcc_recv = self->twcc_trend = 0;
+  self->stats.loss_fraction = f->loss;
+  return TRUE;
 }
 
 static void
