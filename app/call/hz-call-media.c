@@ -580,7 +580,7 @@ on_pad_added (GstElement *webrtc,
      * latency after capture, as audio is played: a picture that waited
      * for a resent packet then comes on time instead of after a stall of
      * a round trip, and lips stay with the voice. */
-    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=300000000 max-size-bytes=0 leaky=downstream ! %s "
+    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=1000000000 max-size-bytes=0 leaky=downstream ! %s "
                             "! %s%s videoconvert ! video/x-raw,format=BGRA "
                             "! appsink name=sink max-buffers=2 drop=true sync=true",
                             decoder, self->remote_video_filter ? self->remote_video_filter : "",
@@ -618,6 +618,16 @@ on_pad_added (GstElement *webrtc,
 
 /* ---- the pipeline ---- */
 
+static gboolean
+recalculate_latency_cb (gpointer data)
+{
+  HzCall *self = data;
+
+  if (self->pipeline)
+    gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+  return G_SOURCE_REMOVE;
+}
+
 static GstBusSyncReply
 bus_sync_cb (GstBus     *bus,
              GstMessage *message,
@@ -625,6 +635,12 @@ bus_sync_cb (GstBus     *bus,
 {
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT)
     g_signal_emit (user_data, _hz_call_pipeline_message_signal (), 0, message);
+  /* A jitter buffer's latency changed (hz-call-repair.c): the sinks
+   * must hear of it, or they keep playing at the old delay and every
+   * picture or sound that waited longer comes late. GStreamer leaves
+   * this to the application. */
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_LATENCY)
+    _hz_call_invoke (user_data, recalculate_latency_cb, g_object_ref (user_data), g_object_unref);
   return GST_BUS_PASS;
 }
 

@@ -237,7 +237,7 @@ _hz_call_repair_adapt_latency (HzCall *self)
     {
       double fps = self->stats.fps >= 5 ? self->stats.fps : 5;
 
-      wanted += (guint) (1000 / fps);
+      wanted += (guint) (1000 / fps) + 20;
     }
   wanted = CLAMP (wanted, 40, 500);
   if (wanted * 4 > self->latency_ms * 5 || wanted * 4 < self->latency_ms * 3)
@@ -245,6 +245,7 @@ _hz_call_repair_adapt_latency (HzCall *self)
       g_debug ("call %s: RTT %.0f ms%s, jitter buffer %u → %u ms", self->call_id, self->stats.rtt_ms,
                self->lossy_since_us ? ", video lost lately" : "", self->latency_ms, wanted);
       self->latency_ms = wanted;
+      if (g_getenv ("HZ_CALL_DEBUG_TWCC")) g_printerr ("LAT %s %u rtt %.0f\n", self->is_caller ? "caller" : "callee", wanted, self->stats.rtt_ms);
       g_object_set (self->webrtc, "latency", wanted, NULL);
     }
 }

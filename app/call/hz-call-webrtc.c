@@ -582,11 +582,9 @@ control_rate (HzCall *self)
       f.loss = 0;
     }
   else
-    hz_bandwidth_estimator_update (self->bwe, &f);
-  if (self->video_transceiver && self->state == HZ_CALL_STATE_CONNECTED)
+    { hz_bandwidth_estimator_update (self->bwe, &f); if (g_getenv ("HZ_CALL_DEBUG_TWCC")) g_printerr ("FB %s %.0f sent=%.0f recv=%.0f loss=%.3f dod=%.2f n=%u tgt=%u\n", self->is_caller ? "caller" : "callee", g_get_monotonic_time () / 1e3, f.sent_kbps, f.recv_kbps, f.loss, f.delay_trend_ms, f.packets, hz_bandwidth_estimator_get_target_kbps (self->bwe)); }
+  if (!g_getenv ("HZ_EXP_NOFEC") && self->video_transceiver && self->state == HZ_CALL_STATE_CONNECTED)
     {
-      /* FEC share from the loss TWCC reports: none on a clean link, about
-       * five times the loss rate on a lossy one (10–50 %). */
       guint fec = f.loss < 0.01 ? 0 : (guint) CLAMP (f.loss * 500, 10, 50);
 
       if (fec != self->fec_percentage)

@@ -379,6 +379,7 @@ emit_rtp_stats (HzCall *call,
   GValue item = G_VALUE_INIT;
   guint64 pushed = 0, lost = 0, late = 0, rtx = 0, rtx_ok = 0, rtx_req = 0, rtx_sent = 0, fec_ok = 0, fec_bad = 0;
   guint64 rtx_in = 0, fec_prot = 0, dups = 0;
+  guint jb_latency = 0;
 
   if (pipeline == NULL)
     return;
@@ -392,7 +393,10 @@ emit_rtp_stats (HzCall *call,
 
       if (g_str_equal (name, "rtpjitterbuffer"))
         {
-          g_object_get (e, "stats", &s, NULL);
+          guint lat = 0;
+
+          g_object_get (e, "stats", &s, "latency", &lat, NULL);
+          jb_latency = MAX (jb_latency, lat);
           add_uint (s, "num-pushed", &pushed);
           add_uint (s, "num-lost", &lost);
           add_uint (s, "num-late", &late);
@@ -439,10 +443,10 @@ emit_rtp_stats (HzCall *call,
              ",\"rtx_ok\":%" G_GUINT64_FORMAT ",\"rtx_req\":%" G_GUINT64_FORMAT ",\"rtx_sent\":%" G_GUINT64_FORMAT
              ",\"fec_ok\":%" G_GUINT64_FORMAT ",\"fec_bad\":%" G_GUINT64_FORMAT
              ",\"rtx_in\":%" G_GUINT64_FORMAT
-             ",\"fec_prot\":%" G_GUINT64_FORMAT ",\"dups\":%" G_GUINT64_FORMAT ",\"encoded\":%d,\"encoded_bytes\":%d}",
+             ",\"fec_prot\":%" G_GUINT64_FORMAT ",\"dups\":%" G_GUINT64_FORMAT ",\"encoded\":%d,\"encoded_bytes\":%d,\"jb_latency\":%u}",
              g_get_monotonic_time (), pushed, lost, late, rtx, rtx_ok, rtx_req, rtx_sent,
              fec_ok, fec_bad, rtx_in, fec_prot, dups,
-             g_atomic_int_get (&peer->encoded), g_atomic_int_get (&peer->encoded_bytes));
+             g_atomic_int_get (&peer->encoded), g_atomic_int_get (&peer->encoded_bytes), jb_latency);
 }
 
 static void
