@@ -75,7 +75,6 @@ struct _HzCall
   GstElement          *vp8enc;
   GstElement          *video_caps;    /* resolution/frame-rate ladder */
   GstWebRTCRTPTransceiver *video_transceiver;
-  guint                fec_percentage;
   GSource             *bus_watch;
   GstWebRTCDataChannel *channel;
   GQueue               outgoing_data; /* char*, sent when the channel opens */

@@ -222,10 +222,14 @@ _hz_call_repair_stop (HzCall *self)
 }
 
 /* The jitter buffer's latency for the link: about a round trip plus a
- * margin, and once video has been lost also a frame interval more, so a
- * resend can still be played. Changed only when off by more than a
- * quarter, since each change is a small glitch; rtpbin passes it on to the
- * running jitter buffers. */
+ * margin, and once video has been lost also a frame interval and a little
+ * more, so a resend can still be played. Changed only when off by more
+ * than a quarter, since each change is a small glitch; rtpbin passes it on
+ * to the running jitter buffers, and the pipeline's playout delay follows
+ * (hz-call-media.c recalculates it on their LATENCY message). Pictures and
+ * sound are played that long after capture, both: a longer delay mends
+ * more, but a conversation suffers beyond a few hundred ms, hence the
+ * bound. */
 void
 _hz_call_repair_adapt_latency (HzCall *self)
 {
@@ -245,7 +249,6 @@ _hz_call_repair_adapt_latency (HzCall *self)
       g_debug ("call %s: RTT %.0f ms%s, jitter buffer %u → %u ms", self->call_id, self->stats.rtt_ms,
                self->lossy_since_us ? ", video lost lately" : "", self->latency_ms, wanted);
       self->latency_ms = wanted;
-      if (g_getenv ("HZ_CALL_DEBUG_TWCC")) g_printerr ("LAT %s %u rtt %.0f\n", self->is_caller ? "caller" : "callee", wanted, self->stats.rtt_ms);
       g_object_set (self->webrtc, "latency", wanted, NULL);
     }
 }

@@ -582,17 +582,7 @@ control_rate (HzCall *self)
       f.loss = 0;
     }
   else
-    { hz_bandwidth_estimator_update (self->bwe, &f); if (g_getenv ("HZ_CALL_DEBUG_TWCC")) g_printerr ("FB %s %.0f sent=%.0f recv=%.0f loss=%.3f dod=%.2f n=%u tgt=%u\n", self->is_caller ? "caller" : "callee", g_get_monotonic_time () / 1e3, f.sent_kbps, f.recv_kbps, f.loss, f.delay_trend_ms, f.packets, hz_bandwidth_estimator_get_target_kbps (self->bwe)); }
-  if (!g_getenv ("HZ_EXP_NOFEC") && self->video_transceiver && self->state == HZ_CALL_STATE_CONNECTED)
-    {
-      guint fec = f.loss < 0.01 ? 0 : (guint) CLAMP (f.loss * 500, 10, 50);
-
-      if (fec != self->fec_percentage)
-        {
-          self->fec_percentage = fec;
-          g_object_set (self->video_transceiver, "fec-percentage", fec, NULL);
-        }
-    }
+    hz_bandwidth_estimator_update (self->bwe, &f);
   kbps = hz_bandwidth_estimator_get_target_kbps (self->bwe);
   if (kbps * 20 < self->target_kbps * 19 || kbps * 20 > self->target_kbps * 21)
     {

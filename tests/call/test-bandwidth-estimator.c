@@ -205,6 +205,59 @@ test_start_ends_at_a_queue (void)
 }
 
 static void
+test_one_cut_per_burst (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 300, 2500);
+  gint64 t = SEC;
+  guint kbps, after_cut;
+
+  /* a queue overflows once: 30 % lost in one report */
+  feed (bwe, t, 300, 300, 0.0, 0.0);
+  {
+    HzBweFeedback f = { t += SEC, 300, 280, 0.30, 0.0, 80 };
+    after_cut = hz_bandwidth_estimator_update (bwe, &f);
+  }
+  g_assert_cmpuint (after_cut, <, 300);
+  /* the reports after it lose the link's own 3 %: the loss pooled over
+   * them still remembers the burst, but that is no second cut */
+  for (guint i = 0; i < 3; i++)
+    {
+      HzBweFeedback f = { t += SEC, after_cut, after_cut, 0.03, 0.0, 80 };
+      kbps = hz_bandwidth_estimator_update (bwe, &f);
+      g_assert_cmpuint (kbps, >=, after_cut);
+    }
+  /* a second burst of its own within the episode is cut again */
+  {
+    HzBweFeedback f = { t += SEC, after_cut, after_cut * 0.7, 0.30, 0.0, 80 };
+    kbps = hz_bandwidth_estimator_update (bwe, &f);
+  }
+  g_assert_cmpuint (kbps, <, after_cut);
+}
+
+static void
+test_queue_before_loss (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 300, 2500);
+  gint64 t = SEC;
+  guint kbps;
+
+  feed (bwe, t, 300, 300, 0.0, 0.0);
+  /* 370 kbit/s sent, 290 arriving, the delay growing by 2 ms a group:
+   * a queue filling, the second before it overflows */
+  kbps = feed (bwe, t += SEC, 370, 290, 0.0, 2.0);
+  g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_DECREASE);
+  g_assert_cmpuint (kbps, <=, 290 * 0.85 + 1);
+  /* the same growth with all of it arriving is noise: no cut */
+  {
+    g_autoptr(HzBandwidthEstimator) other = hz_bandwidth_estimator_new (50, 300, 2500);
+
+    feed (other, t, 300, 300, 0.0, 0.0);
+    feed (other, t + SEC, 300, 295, 0.0, 2.0);
+    g_assert_cmpint (hz_bandwidth_estimator_get_state (other), !=, HZ_BWE_DECREASE);
+  }
+}
+
+static void
 test_small_picture_may_climb (void)
 {
   g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 250, 2500);
@@ -295,6 +348,8 @@ main (int argc, char **argv)
   g_test_add_func ("/call/bwe/start", test_start);
   g_test_add_func ("/call/bwe/start-ends-at-a-queue", test_start_ends_at_a_queue);
   g_test_add_func ("/call/bwe/small-picture-may-climb", test_small_picture_may_climb);
+  g_test_add_func ("/call/bwe/one-cut-per-burst", test_one_cut_per_burst);
+  g_test_add_func ("/call/bwe/queue-before-loss", test_queue_before_loss);
   g_test_add_func ("/call/bwe/audio-only-and-back", test_audio_only_and_back);
   g_test_add_func ("/call/bwe/audio-only-sends-audio", test_audio_only_sends_audio);
   g_test_add_func ("/call/bwe/short-window", test_short_window);
