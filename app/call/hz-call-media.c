@@ -624,14 +624,11 @@ on_pad_added (GstElement *webrtc,
 
 /* ---- the pipeline ---- */
 
-static gboolean
-recalculate_latency_cb (gpointer data)
+static void
+recalculate_latency_cb (GstElement *pipeline,
+                        gpointer    data)
 {
-  HzCall *self = data;
-
-  if (self->pipeline)
-    gst_bin_recalculate_latency (GST_BIN (self->pipeline));
-  return G_SOURCE_REMOVE;
+  gst_bin_recalculate_latency (GST_BIN (pipeline));
 }
 
 static GstBusSyncReply
@@ -644,9 +641,10 @@ bus_sync_cb (GstBus     *bus,
   /* A jitter buffer's latency changed (hz-call-repair.c): the sinks
    * must hear of it, or they keep playing at the old delay and every
    * picture or sound that waited longer comes late. GStreamer leaves
-   * this to the application. */
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_LATENCY)
-    _hz_call_invoke (user_data, recalculate_latency_cb, g_object_ref (user_data), g_object_unref);
+   * this to the application. (On GStreamer's own thread, which holds the
+   * pipeline, not the call: the call may be going.) */
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_LATENCY && HZ_CALL (user_data)->pipeline)
+    gst_element_call_async (HZ_CALL (user_data)->pipeline, recalculate_latency_cb, NULL, NULL);
   return GST_BUS_PASS;
 }
 
