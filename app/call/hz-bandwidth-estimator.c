@@ -27,6 +27,8 @@
 #define DELAY_OVERUSE_MS    4.0    /* delay growth per group that means a queue */
 #define DELAY_GROWING_MS    1.5    /* the same, when less arrives than is sent */
 #define ARRIVING_SHORT      0.92   /* arrived / sent below this: a queue fills */
+#define QUEUE_HIGH_MS       120.0  /* a round trip this far above the path's own: too much queued */
+#define QUEUE_RISING_MS     50.0   /* above this, no climbing */
 #define DELAY_FLAT_MS       1.0    /* below this, no queue is building */
 #define LOSS_HIGH           0.10
 #define LOSS_LOW            0.02
@@ -137,7 +139,7 @@ guint
 hz_bandwidth_estimator_update (HzBandwidthEstimator *self,
                                const HzBweFeedback  *f)
 {
-  gboolean app_limited, overuse;
+  gboolean app_limited, overuse, queued;
   double dt, loss = f->loss, recv = f->recv_kbps;
 
   g_return_val_if_fail (HZ_IS_BANDWIDTH_ESTIMATOR (self), 0);
@@ -176,13 +178,17 @@ hz_bandwidth_estimator_update (HzBandwidthEstimator *self,
   overuse = !app_limited &&
             (f->delay_trend_ms > DELAY_OVERUSE_MS ||
              (f->delay_trend_ms > DELAY_GROWING_MS && f->recv_kbps < f->sent_kbps * ARRIVING_SHORT));
+  /* A standing queue, seen in the round trip: a cut, but once; it drains
+   * over seconds after the cut, and cutting on it every second took the
+   * picture to audio only. */
+  queued = !app_limited && f->queue_ms > QUEUE_HIGH_MS;
   /* A link that loses packets is no place for the fast start: its queue
    * is seen late, by more losses (measured: 30 % a second took a 384
    * kbit/s link from 290 to 430 kbit/s before the first cut, and the
    * queue that had built then cost 10 s of audio only). */
   if (loss > LOSS_LOW)
     self->starting = FALSE;
-  if (overuse || loss > LOSS_HIGH)
+  if (overuse || queued || loss > LOSS_HIGH)
     {
       double arrived = recv > 0 && !app_limited ? recv : self->target_kbps;
       double down = MIN (self->target_kbps, arrived) * 0.85;
@@ -236,7 +242,7 @@ hz_bandwidth_estimator_update (HzBandwidthEstimator *self,
       ceiling = MAX (ceiling, ladder[G_N_ELEMENTS (ladder) - 2].min_kbps * RUNG_UP_MARGIN);
       /* Nor climb while what arrives lags what is sent (by more than the
        * step): that is a queue starting, before its delay shows. */
-      if (!app_limited && f->recv_kbps > 0 && f->recv_kbps * 1.08 < f->sent_kbps)
+      if (!app_limited && ((f->recv_kbps > 0 && f->recv_kbps * 1.08 < f->sent_kbps) || f->queue_ms > QUEUE_RISING_MS))
         ceiling = MIN (ceiling, self->target_kbps);
       /* At the start, a small picture may not use the budget that the
        * next size needs: the budget may reach that size, whose picture

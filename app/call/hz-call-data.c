@@ -50,7 +50,24 @@ data_in_cb (gpointer user_data)
            * and that is not the path's round trip (a 1.2 s sample set the
            * jitter buffer to 400 ms, then back, each time a glitch). */
           double least = (now - sent) / 1000.0;
+          double sample = least, base = least;
+          double previous = self->rtt_next > 0 ? self->rtt_recent[(self->rtt_next - 1) % G_N_ELEMENTS (self->rtt_recent)] : 0;
 
+          /* A queue on the path shows as round trips above the path's own
+           * (the least of the last half minute); the least of the last two
+           * so one ping resent by SCTP does not read as a queue. The
+           * estimator takes it as a sign of congestion (hz-call-webrtc.c). */
+          self->rtt_window[self->rtt_next % G_N_ELEMENTS (self->rtt_window)] = sample;
+          for (guint i = 0; i < G_N_ELEMENTS (self->rtt_window); i++)
+            if (self->rtt_window[i] > 0)
+              base = MIN (base, self->rtt_window[i]);
+          /* (Over 1.5 s is a ping resent by SCTP after a loss or a cut,
+           * not a queue this link could hold.) */
+          if (sample < 1500)
+            {
+              self->queue_ms = MAX (0, (previous > 0 ? MIN (previous, sample) : sample) - base);
+              self->queue_us = now;
+            }
           self->rtt_recent[self->rtt_next++ % G_N_ELEMENTS (self->rtt_recent)] = least;
           for (guint i = 0; i < G_N_ELEMENTS (self->rtt_recent); i++)
             if (self->rtt_recent[i] > 0)

@@ -579,7 +579,7 @@ on_pad_added (GstElement *webrtc,
     /* The queue before the decoder is bounded in time and drops the
      * oldest: a machine too busy to decode must freeze and catch up (the
      * depayloader asks for a keyframe), not drift seconds behind. Its
-     * bound is above the longest playout delay (500 ms): at 300 ms, the
+     * bound is above the longest playout delay (350 ms): at 300 ms, the
      * pictures waiting for their time overflowed it on a lossy link and
      * each dropped packet cost a keyframe.
      * Pictures are handed on at their time (sync), one jitter-buffer

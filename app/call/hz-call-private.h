@@ -101,6 +101,9 @@ struct _HzCall
   gboolean             lost_feedback_told;
   guint                skip_feedback;  /* TWCC reads to ignore: they cover a silence */
   double               rtt_recent[5];  /* the last ping round trips, ms (0: none) */
+  double               rtt_window[30]; /* the last 30 (half a minute): their least is the path's own */
+  double               queue_ms;       /* the last two round trips' least above that: a queue */
+  gint64               queue_us;       /* when queue_ms was measured */
   guint64              twcc_seen;      /* the last TWCC figures read, to tell fresh from stale */
   guint                twcc_id;        /* the 100 ms TWCC sampling */
   guint                twcc_reports;   /* TWCC reports collected since the estimator's last look */

@@ -39,6 +39,11 @@
 #define RESEND_SHARE 0.1
 #define RESEND_BURST 8.0
 
+/* The most the jitter buffer holds: pictures and sound are played this
+ * long after they arrive, and a conversation suffers beyond a few hundred
+ * ms of delay each way. */
+#define MAX_LATENCY_MS 350
+
 /* How long after the last loss the longer latency stays. */
 #define LOSSY_HOLD_US (20 * G_USEC_PER_SEC)
 
@@ -243,7 +248,7 @@ _hz_call_repair_adapt_latency (HzCall *self)
 
       wanted += (guint) (1000 / fps) + 20;
     }
-  wanted = CLAMP (wanted, 40, 500);
+  wanted = CLAMP (wanted, 40, MAX_LATENCY_MS);
   if (wanted * 4 > self->latency_ms * 5 || wanted * 4 < self->latency_ms * 3)
     {
       g_debug ("call %s: RTT %.0f ms%s, jitter buffer %u → %u ms", self->call_id, self->stats.rtt_ms,

@@ -469,6 +469,9 @@ read_twcc (HzCall        *self,
   f->sent_kbps = self->twcc_sent / n;
   f->recv_kbps = self->twcc_recv / n;
   f->delay_trend_ms = self->twcc_trend / n;
+  /* from the pings, while they are fresh */
+  if (g_get_monotonic_time () - self->queue_us < 3 * G_USEC_PER_SEC)
+    f->queue_ms = self->queue_ms;
   self->twcc_reports = 0;
   self->twcc_packets = self->twcc_lost = self->twcc_sent = self->twcc_recv = self->twcc_trend = 0;
   self->stats.loss_fraction = f->loss;
@@ -742,12 +745,12 @@ _hz_call_media_tick (HzCall *self)
   else
     set_quality (self, HZ_CALL_QUALITY_GOOD);
 
-  /* Round-trip time from a ping on the data channel every two seconds.
+  /* Round-trip time from a ping on the data channel every second.
    * Not webrtcbin's get-stats: in 1.22.0, calling it once a second made
    * rtpsession's RTCP thread trip over its own source table now and then
    * (a GLib critical in g_hash_table_foreach), and its RTT and loss went
    * stale under loss anyway (../shared/MACHINE.md). */
-  if (++self->ticks % 2 == 0 && self->channel)
+  if (self->channel)
     {
       g_autofree char *ping = g_strdup_printf ("{\"hz-call\":\"ping\",\"t\":%lld}", (long long) now);
       _hz_call_media_send_data (self, ping, NULL);
