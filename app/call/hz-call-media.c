@@ -582,13 +582,16 @@ on_pad_added (GstElement *webrtc,
      * bound is above the longest playout delay (350 ms): at 300 ms, the
      * pictures waiting for their time overflowed it on a lossy link and
      * each dropped packet cost a keyframe.
-     * Pictures are handed on at their time (sync), one jitter-buffer
-     * latency after capture, as audio is played: a picture that waited
-     * for a resent packet then comes on time instead of after a stall of
-     * a round trip, and lips stay with the voice. */
+     * On a lossy link pictures are handed on at their time (sync), one
+     * jitter-buffer latency after capture, as audio is played: a picture
+     * that waited for a resent packet then comes on time instead of after
+     * a stall of a round trip (hz-call-repair.c switches it). On a clean
+     * link they go at once: waiting for the clock there only cost CPU and
+     * pictures (measured at 720p on loopback, 2 cores: 12–20 fps and
+     * 0.71–0.74 CPU-s/s with sync, 29–30 fps and 0.46–0.47 without). */
     desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=1000000000 max-size-bytes=0 leaky=downstream ! %s "
                             "! %s%s videoconvert ! video/x-raw,format=BGRA "
-                            "! appsink name=sink max-buffers=2 drop=true sync=true",
+                            "! appsink name=sink max-buffers=2 drop=true sync=false",
                             decoder, self->remote_video_filter ? self->remote_video_filter : "",
                             self->remote_video_filter ? " !" : "");
   else
@@ -607,6 +610,10 @@ on_pad_added (GstElement *webrtc,
       GstAppSinkCallbacks callbacks = { .new_sample = new_sample_cb };
 
       gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, self, NULL);
+      g_mutex_lock (&self->lock);
+      g_set_object (&self->video_sink, appsink);
+      g_mutex_unlock (&self->lock);
+      g_atomic_int_set (&self->playout_synced, FALSE);
     }
   else
     {

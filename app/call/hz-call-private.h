@@ -84,6 +84,8 @@ struct _HzCall
   /* figures written by streaming threads, under lock */
   GMutex               lock;
   GstSample           *newest_sample;
+  GstElement          *video_sink;     /* under lock: the remote pictures' appsink */
+  gboolean             playout_synced; /* it plays at the clock (lossy link) */
   gboolean             frame_queued;
   guint64              bytes_in, bytes_out;
   guint64              frames, audio_buffers;

@@ -223,6 +223,7 @@ _hz_call_repair_stop (HzCall *self)
 {
   g_mutex_lock (&self->lock);
   g_clear_object (&self->video_jitterbuffer);
+  g_clear_object (&self->video_sink);
   g_mutex_unlock (&self->lock);
 }
 
@@ -258,6 +259,26 @@ _hz_call_repair_adapt_latency (HzCall *self)
     }
 }
 
+/* Pictures at their time while the link loses video (resends then come in
+ * time without a stall), at once otherwise (hz-call-media.c says why). */
+static void
+sync_playout (HzCall   *self,
+              gboolean  lossy)
+{
+  g_autoptr(GstElement) sink = NULL;
+
+  if (g_atomic_int_get (&self->playout_synced) == lossy)
+    return;
+  g_mutex_lock (&self->lock);
+  if (self->video_sink)
+    sink = g_object_ref (self->video_sink);
+  g_mutex_unlock (&self->lock);
+  if (sink == NULL)
+    return;
+  g_atomic_int_set (&self->playout_synced, lossy);
+  g_object_set (sink, "sync", lossy, NULL);
+}
+
 /* Once a second: has the video stream lost packets since the last look? */
 void
 _hz_call_repair_tick (HzCall *self)
@@ -280,5 +301,6 @@ _hz_call_repair_tick (HzCall *self)
   else if (self->lossy_since_us != 0 && g_get_monotonic_time () - self->lossy_since_us >= LOSSY_HOLD_US)
     self->lossy_since_us = 0;
   self->lost_seen = lost + asked;
+  sync_playout (self, self->lossy_since_us != 0);
   _hz_call_repair_adapt_latency (self);
 }
