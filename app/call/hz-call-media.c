@@ -358,10 +358,15 @@ build_video_send (HzCall  *self,
    * fastest, from 720p up, where an encoder at 8 takes half a core or more
    * on these machines; 8 below, where it is cheap anyway), no lookahead,
    * keyframes only when asked for or every 10 s, error resilience so a
-   * loss damages one frame, not the rest of the GOP. */
+   * loss damages one frame, not the rest of the GOP. One thread: libvpx's
+   * threads wait for each other's rows by spinning, and with two peers'
+   * pipelines on two cores the thread waited for is often descheduled.
+   * Measured on loopback at 720p: with two threads 60 % of the call's CPU
+   * went to that spin (0.45–0.66 CPU-s/s at 11–26 fps), with one
+   * 0.25–0.29 CPU-s/s at 30 fps. */
   /* The ladder (videoscale, videorate, capsfilter) lets the bandwidth
    * estimate lower resolution and frame rate; passthrough at full size. */
-  vp8 = g_strdup_printf ("vp8enc name=venc deadline=1 cpu-used=%d threads=2 end-usage=cbr target-bitrate=%u "
+  vp8 = g_strdup_printf ("vp8enc name=venc deadline=1 cpu-used=%d threads=1 end-usage=cbr target-bitrate=%u "
                          "lag-in-frames=0 keyframe-max-dist=%u error-resilient=default undershoot=95 "
                          "buffer-size=300 buffer-initial-size=200 buffer-optimal-size=250 max-quantizer=56 "
                          "! rtpvp8pay name=vp8pay mtu=1200 picture-id-mode=15-bit",

@@ -50,6 +50,9 @@ line_cb (GObject      *source,
   if (json_parser_load_from_data (parser, line, -1, NULL) && json_parser_get_root (parser) != NULL &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     g_ptr_array_add (p->events, json_node_copy (json_parser_get_root (parser)));
+  /* HZ_BENCH_DUMP=1 passes the peers' events on to stderr, for analysis. */
+  if (g_getenv ("HZ_BENCH_DUMP"))
+    g_printerr ("%p %s\n", (void *) p, line);
   read_next (p);
 }
 
@@ -375,6 +378,7 @@ main (int argc, char **argv)
   g_autoptr(JsonNode) reply = NULL;
   g_autoptr(JsonNode) accepted = NULL;
   Setup s;
+  const char *only;
   guint status = 0;
 
   setvbuf (stdout, NULL, _IOLBF, 0);
@@ -396,8 +400,13 @@ main (int argc, char **argv)
   s.codecs = g_getenv ("HZ_BENCH_CODECS");
   printf ("call: 1280x720@30 %s + Opus both ways, test sources, loopback, one process per side\n",
           s.codecs && g_ascii_strncasecmp (s.codecs, "h264", 4) == 0 ? "H.264" : "VP8");
-  measure_setup (&s);
-  measure_g2g (&s);
-  measure_cpu (&s);
+  /* HZ_BENCH_ONLY=setup|g2g|cpu runs one part, for comparing builds. */
+  only = g_getenv ("HZ_BENCH_ONLY");
+  if (!only || g_str_equal (only, "setup"))
+    measure_setup (&s);
+  if (!only || g_str_equal (only, "g2g"))
+    measure_g2g (&s);
+  if (!only || g_str_equal (only, "cpu"))
+    measure_cpu (&s);
   return 0;
 }

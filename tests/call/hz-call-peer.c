@@ -70,6 +70,7 @@ typedef struct {
   GstElement      *hooked;    /* the pipeline our probes are in (a ref) */
   gint             encoded;   /* pictures out of our VP8 encoder (atomic) */
   gint             encoded_bytes; /* and their bytes (atomic) */
+  gint             keyframes; /* of them keyframes (atomic) */
   guint            rehook_id;
 } Peer;
 
@@ -171,6 +172,8 @@ encoded_cb (GstPad          *pad,
 
   g_atomic_int_inc (&peer->encoded);
   g_atomic_int_add (&peer->encoded_bytes, (gint) gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info)));
+  if (!GST_BUFFER_FLAG_IS_SET (GST_PAD_PROBE_INFO_BUFFER (info), GST_BUFFER_FLAG_DELTA_UNIT))
+    g_atomic_int_inc (&peer->keyframes);
   return GST_PAD_PROBE_OK;
 }
 
@@ -443,10 +446,11 @@ emit_rtp_stats (HzCall *call,
              ",\"rtx_ok\":%" G_GUINT64_FORMAT ",\"rtx_req\":%" G_GUINT64_FORMAT ",\"rtx_sent\":%" G_GUINT64_FORMAT
              ",\"fec_ok\":%" G_GUINT64_FORMAT ",\"fec_bad\":%" G_GUINT64_FORMAT
              ",\"rtx_in\":%" G_GUINT64_FORMAT
-             ",\"fec_prot\":%" G_GUINT64_FORMAT ",\"dups\":%" G_GUINT64_FORMAT ",\"encoded\":%d,\"encoded_bytes\":%d,\"jb_latency\":%u}",
+             ",\"fec_prot\":%" G_GUINT64_FORMAT ",\"dups\":%" G_GUINT64_FORMAT ",\"encoded\":%d,\"encoded_bytes\":%d,\"keyframes\":%d,\"jb_latency\":%u}",
              g_get_monotonic_time (), pushed, lost, late, rtx, rtx_ok, rtx_req, rtx_sent,
              fec_ok, fec_bad, rtx_in, fec_prot, dups,
-             g_atomic_int_get (&peer->encoded), g_atomic_int_get (&peer->encoded_bytes), jb_latency);
+             g_atomic_int_get (&peer->encoded), g_atomic_int_get (&peer->encoded_bytes),
+             g_atomic_int_get (&peer->keyframes), jb_latency);
 }
 
 static void
