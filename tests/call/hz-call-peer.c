@@ -62,7 +62,10 @@ typedef struct {
   gboolean         first_frame;
   guint            hangup_id;
   GMutex           lock;
+  /* glass-to-glass: zbar reads the picture beside the path to the
+   * application, so either may see a picture first. Under lock. */
   GHashTable      *stamps;    /* local PTS (µs) → the sender's stamp read from the picture */
+  GHashTable      *shown;     /* local PTS (µs) → Shown, the picture handed to the application */
   /* the remote audio decoder, under lock: packets in, losses it was told
    * of (GAP events), and what it put out, real or concealed */
   guint64          audio_packets, audio_gaps, audio_out_us;
@@ -187,12 +190,37 @@ stamp_cb (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+typedef struct {
+  gint64 t_us;
+  int    width, height;
+} Shown;
+
+static void
+emit_qr (gint64       stamp,
+         const Shown *shown)
+{
+  hz_test_emit_line ("{\"event\":\"qr\",\"pts\":%" G_GINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT
+                     ",\"width\":%d,\"height\":%d}", stamp, shown->t_us, shown->width, shown->height);
+}
+
+/* Bounded: pictures zbar could not read, and reads of pictures the
+ * application never got, must not pile up. */
+static void
+remember (GHashTable *table,
+          gint64      pts_us,
+          gpointer    value)
+{
+  if (g_hash_table_size (table) > 300)
+    g_hash_table_remove_all (table);
+  g_hash_table_insert (table, GSIZE_TO_POINTER (pts_us), value);
+}
+
 /* From the zbar thread. debugqroverlay writes the sender's buffer PTS into
- * the picture; the sender reports its pipeline's base time, and the clock
- * of both pipelines is CLOCK_MONOTONIC, so base time + PTS is the capture
- * time on the same clock as the time the picture reaches us (on_frame:
- * after the call's playout delay, as a doctor would see it). The
- * benchmark does the subtraction. */
+ * the picture; the sender reports its pipeline's base time and when each
+ * picture left its source ("stamp"), and the clock of both pipelines is
+ * CLOCK_MONOTONIC, so the capture time is on the same clock as the time
+ * the picture reaches us (on_frame: after the call's playout delay, as a
+ * doctor would see it). The benchmark does the subtraction. */
 static void
 on_pipeline_message (HzCall     *call,
                      GstMessage *message,
@@ -202,6 +230,8 @@ on_pipeline_message (HzCall     *call,
   const GstStructure *s = gst_message_get_structure (message);
   const char *symbol, *field;
   GstClockTime ts = GST_CLOCK_TIME_NONE;
+  gint64 stamp, pts_us;
+  g_autofree Shown *shown = NULL;
 
   if (s == NULL || !gst_structure_has_name (s, "barcode"))
     return;
@@ -211,29 +241,33 @@ on_pipeline_message (HzCall     *call,
     return;
   if (!GST_CLOCK_TIME_IS_VALID (ts))
     return;
+  stamp = g_ascii_strtoll (field + strlen ("\"TIMESTAMP\":"), NULL, 10);
+  pts_us = (gint64) (ts / GST_USECOND);
   g_mutex_lock (&peer->lock);
-  if (g_hash_table_size (peer->stamps) > 300)
-    g_hash_table_remove_all (peer->stamps);
-  g_hash_table_insert (peer->stamps, GSIZE_TO_POINTER (ts / GST_USECOND),
-                       GSIZE_TO_POINTER (g_ascii_strtoll (field + strlen ("\"TIMESTAMP\":"), NULL, 10)));
+  if (!g_hash_table_steal_extended (peer->shown, GSIZE_TO_POINTER (pts_us), NULL, (gpointer *) &shown))
+    remember (peer->stamps, pts_us, GSIZE_TO_POINTER (stamp));
   g_mutex_unlock (&peer->lock);
+  if (shown)
+    emit_qr (stamp, shown);
 }
 
-/* The picture has reached the application: its stamp, if one was read,
- * and when. */
+/* The picture has reached the application: when, and its stamp if zbar
+ * has read it already. */
 static void
 emit_g2g (Peer               *peer,
           const HzVideoFrame *frame)
 {
+  Shown shown = { g_get_monotonic_time (), frame->width, frame->height };
   gpointer stamp = NULL;
   gboolean found;
 
   g_mutex_lock (&peer->lock);
   found = g_hash_table_steal_extended (peer->stamps, GSIZE_TO_POINTER (frame->pts_us), NULL, &stamp);
+  if (!found)
+    remember (peer->shown, frame->pts_us, g_memdup2 (&shown, sizeof shown));
   g_mutex_unlock (&peer->lock);
   if (found)
-    hz_test_emit_line ("{\"event\":\"qr\",\"pts\":%" G_GINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT "}",
-                       (gint64) GPOINTER_TO_SIZE (stamp), g_get_monotonic_time ());
+    emit_qr ((gint64) GPOINTER_TO_SIZE (stamp), &shown);
 }
 
 /* Once per pipeline: a restarted transport is a new pipeline, with a new
@@ -304,7 +338,13 @@ options (Peer *peer)
     .media_timeout_ms = opt_media_timeout,
     .ring_timeout_ms = opt_ring_timeout,
     .local_video_filter = opt_g2g ? qr : NULL,
-    .remote_video_filter = opt_g2g ? "zbar cache=false" : NULL,
+    /* zbar beside the path, not in it: at 720p it takes longer than a
+     * frame interval on these machines, and in the path its backlog was
+     * measured as latency (up to a second). A picture it has no time for
+     * is not read. */
+    .remote_video_filter = opt_g2g ? "tee name=qrt ! queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 "
+                                     "leaky=downstream ! zbar cache=false ! fakesink sync=false async=false qrt."
+                                   : NULL,
     .codecs = opt_codecs,
   };
   return o;
@@ -735,6 +775,7 @@ main (int argc, char **argv)
   hz_call_prewarm ();
   g_mutex_init (&peer.lock);
   peer.stamps = g_hash_table_new (NULL, NULL);
+  peer.shown = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   peer.loop = g_main_loop_new (NULL, FALSE);
   peer.session = soup_session_new ();
   body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", opt_user,
@@ -770,6 +811,7 @@ main (int argc, char **argv)
   g_clear_object (&peer.session);
   g_strfreev (peer.ice_servers);
   g_hash_table_unref (peer.stamps);
+  g_hash_table_unref (peer.shown);
   g_main_loop_unref (peer.loop);
   hz_test_emit_line ("{\"event\":\"exit\",\"calls\":%d}", peer.calls_done);
   return 0;
