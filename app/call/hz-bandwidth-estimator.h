@@ -16,6 +16,7 @@ typedef struct {
   double loss;          /* 0..1 */
   double delay_trend_ms;/* mean growth of one-way delay per packet group; > 0: a queue builds */
   guint  packets;       /* how many packets the loss figure is over; 0: unknown */
+  double queue_ms;      /* round trip above the path's own (a queue), ms; 0: none or unknown */
 } HzBweFeedback;
 
 /* A rung of the video ladder: what to encode at a given budget. */

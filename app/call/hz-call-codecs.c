@@ -205,7 +205,9 @@ _hz_call_codecs_decoder (GstCaps *caps)
   if (g_strcmp0 (name, "H264") == 0)
     return g_strdup ("rtph264depay request-keyframe=true wait-for-keyframe=true ! h264parse "
                      "! openh264dec");
-  return g_strdup ("rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec threads=2");
+  /* One thread, like the encoder (hz-call-media.c): libvpx's threads
+   * spin while they wait for each other. */
+  return g_strdup ("rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec threads=1");
 }
 
 /* The codec a format of @media stands for, or -1 (RTX, RED, FEC…). */

@@ -1,6 +1,6 @@
 /* hz-call-data.c: HzCall's data channel: the application's ordered JSON
- * messages, the engine's own pings (round-trip time), and the jitter
- * buffer latency that follows from them. */
+ * messages and the engine's own pings (round-trip time, from which
+ * hz-call-repair.c sets the jitter buffer latency). */
 #include "config.h"
 
 #include <string.h>
@@ -18,28 +18,6 @@ text_job_free (gpointer data)
   TextJob *job = data;
   g_free (job->text);
   g_free (job);
-}
-
-/* The jitter buffer waits for late and resent packets; a resent packet
- * comes one round trip after the loss, so the buffer holds about one RTT
- * plus a margin: short on a LAN or loopback (the 40 ms start), longer over
- * a township's link. Changed only when it is off by more than a quarter,
- * since each change is a small glitch. rtpbin passes the new latency on to
- * the running jitter buffers. */
-static void
-adapt_latency (HzCall *self)
-{
-  guint wanted = CLAMP ((guint) (self->stats.rtt_ms * 1.2) + 30, 40, 400);
-
-  if (self->webrtc == NULL || self->latency_fixed)
-    return;
-  if (wanted * 4 > self->latency_ms * 5 || wanted * 4 < self->latency_ms * 3)
-    {
-      g_debug ("call %s: RTT %.0f ms, jitter buffer %u → %u ms", self->call_id,
-               self->stats.rtt_ms, self->latency_ms, wanted);
-      self->latency_ms = wanted;
-      g_object_set (self->webrtc, "latency", wanted, NULL);
-    }
 }
 
 #define PING_PREFIX "{\"hz-call\":\"ping\",\"t\":"
@@ -72,13 +50,30 @@ data_in_cb (gpointer user_data)
            * and that is not the path's round trip (a 1.2 s sample set the
            * jitter buffer to 400 ms, then back, each time a glitch). */
           double least = (now - sent) / 1000.0;
+          double sample = least, base = least;
+          double previous = self->rtt_next > 0 ? self->rtt_recent[(self->rtt_next - 1) % G_N_ELEMENTS (self->rtt_recent)] : 0;
 
+          /* A queue on the path shows as round trips above the path's own
+           * (the least of the last half minute); the least of the last two
+           * so one ping resent by SCTP does not read as a queue. The
+           * estimator takes it as a sign of congestion (hz-call-webrtc.c). */
+          self->rtt_window[self->rtt_next % G_N_ELEMENTS (self->rtt_window)] = sample;
+          for (guint i = 0; i < G_N_ELEMENTS (self->rtt_window); i++)
+            if (self->rtt_window[i] > 0)
+              base = MIN (base, self->rtt_window[i]);
+          /* (Over 1.5 s is a ping resent by SCTP after a loss or a cut,
+           * not a queue this link could hold.) */
+          if (sample < 1500)
+            {
+              self->queue_ms = MAX (0, (previous > 0 ? MIN (previous, sample) : sample) - base);
+              self->queue_us = now;
+            }
           self->rtt_recent[self->rtt_next++ % G_N_ELEMENTS (self->rtt_recent)] = least;
           for (guint i = 0; i < G_N_ELEMENTS (self->rtt_recent); i++)
             if (self->rtt_recent[i] > 0)
               least = MIN (least, self->rtt_recent[i]);
           self->stats.rtt_ms = least;
-          adapt_latency (self);
+          _hz_call_repair_adapt_latency (self);
         }
     }
   else

@@ -262,9 +262,12 @@ link_to_webrtc (HzCall     *self,
    * packets; a resent audio packet would come too late to be played. */
   g_object_set (trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
                 "codec-preferences", caps, "do-nack", nack, NULL);
-  /* Video carries ULP FEC in RED, at 0 % until the link loses packets
-   * (control_rate sets the share): it pays only where a resend comes too
-   * late, and costs bandwidth everywhere else. */
+  /* Video is negotiated with ULP FEC in RED, at 0 %: a peer may send it,
+   * and we could. We send none. Measured on the impaired link with the
+   * share following the loss (10–50 %), the FEC packets took 50–100 kbit/s
+   * of a 384 kbit/s link and mended 1–10 packets in 30 s, against 200–350
+   * protected: the pictures there are one to three packets, which ULP FEC
+   * protects poorly. Resends (hz-call-repair.c) do the mending. */
   if (nack)
     {
       g_object_set (trans, "fec-type", GST_WEBRTC_FEC_TYPE_ULP_RED, "fec-percentage", 0, NULL);
@@ -317,13 +320,12 @@ keyframe_request_cb (GstPad          *pad,
 }
 
 static guint
-start_bitrate (HzCall *self)
+max_bitrate (HzCall *self)
 {
   guint pixels = self->width * self->height;
 
-  /* Enough for a talking head at the size asked; the estimator (when it
-   * has figures) moves it. */
-  return pixels >= 1280 * 720 ? 1500 : pixels >= 640 * 480 ? 800 : 400;
+  /* Enough for a talking head at the size asked, with room above it. */
+  return (pixels >= 1280 * 720 ? 1500 : pixels >= 640 * 480 ? 800 : 400) * 5 / 3;
 }
 
 static gboolean
@@ -345,8 +347,10 @@ build_video_send (HzCall  *self,
   /* A restarted transport keeps what the estimator learnt. */
   if (self->bwe == NULL)
     {
-      self->target_kbps = start_bitrate (self);
-      self->bwe = hz_bandwidth_estimator_new (50, self->target_kbps, self->target_kbps * 5 / 3);
+      /* Below any link a clinic is likely to have, at the rung for it; the
+       * estimator climbs fast until the link first shows a queue. */
+      self->target_kbps = HZ_CALL_START_KBPS;
+      self->bwe = hz_bandwidth_estimator_new (50, self->target_kbps, MAX (max_bitrate (self), self->target_kbps));
     }
   self->rung = NULL;
   self->ladder_audio_only = FALSE;
@@ -354,10 +358,15 @@ build_video_send (HzCall  *self,
    * fastest, from 720p up, where an encoder at 8 takes half a core or more
    * on these machines; 8 below, where it is cheap anyway), no lookahead,
    * keyframes only when asked for or every 10 s, error resilience so a
-   * loss damages one frame, not the rest of the GOP. */
+   * loss damages one frame, not the rest of the GOP. One thread: libvpx's
+   * threads wait for each other's rows by spinning, and with two peers'
+   * pipelines on two cores the thread waited for is often descheduled.
+   * Measured on loopback at 720p: with two threads 60 % of the call's CPU
+   * went to that spin (0.45–0.66 CPU-s/s at 11–26 fps), with one
+   * 0.25–0.29 CPU-s/s at 30 fps. */
   /* The ladder (videoscale, videorate, capsfilter) lets the bandwidth
    * estimate lower resolution and frame rate; passthrough at full size. */
-  vp8 = g_strdup_printf ("vp8enc name=venc deadline=1 cpu-used=%d threads=2 end-usage=cbr target-bitrate=%u "
+  vp8 = g_strdup_printf ("vp8enc name=venc deadline=1 cpu-used=%d threads=1 end-usage=cbr target-bitrate=%u "
                          "lag-in-frames=0 keyframe-max-dist=%u error-resilient=default undershoot=95 "
                          "buffer-size=300 buffer-initial-size=200 buffer-optimal-size=250 max-quantizer=56 "
                          "! rtpvp8pay name=vp8pay mtu=1200 picture-id-mode=15-bit",
@@ -386,6 +395,9 @@ build_video_send (HzCall  *self,
   if (!_hz_call_preview_attach (self, chain, error))
     return FALSE;
   _hz_call_codecs_attach (self, chain);
+  /* The first pictures already at the start rung: a first keyframe of the
+   * full size is the biggest burst of the call. */
+  _hz_call_media_apply_rung (self);
   /* The peer's keyframe requests are throttled at whichever encoder runs. */
   for (GstElement **enc = (GstElement *[]) { self->vp8enc, self->h264enc, NULL }; *enc != NULL; enc++)
     {
@@ -571,8 +583,18 @@ on_pad_added (GstElement *webrtc,
   if (video)
     /* The queue before the decoder is bounded in time and drops the
      * oldest: a machine too busy to decode must freeze and catch up (the
-     * depayloader asks for a keyframe), not drift seconds behind. */
-    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=300000000 max-size-bytes=0 leaky=downstream ! %s "
+     * depayloader asks for a keyframe), not drift seconds behind. Its
+     * bound is above the longest playout delay (350 ms): at 300 ms, the
+     * pictures waiting for their time overflowed it on a lossy link and
+     * each dropped packet cost a keyframe.
+     * On a lossy link pictures are handed on at their time (sync), one
+     * jitter-buffer latency after capture, as audio is played: a picture
+     * that waited for a resent packet then comes on time instead of after
+     * a stall of a round trip (hz-call-repair.c switches it). On a clean
+     * link they go at once: waiting for the clock there only cost CPU and
+     * pictures (measured at 720p on loopback, 2 cores: 12–20 fps and
+     * 0.71–0.74 CPU-s/s with sync, 29–30 fps and 0.46–0.47 without). */
+    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=1000000000 max-size-bytes=0 leaky=downstream ! %s "
                             "! %s%s videoconvert ! video/x-raw,format=BGRA "
                             "! appsink name=sink max-buffers=2 drop=true sync=false",
                             decoder, self->remote_video_filter ? self->remote_video_filter : "",
@@ -593,6 +615,10 @@ on_pad_added (GstElement *webrtc,
       GstAppSinkCallbacks callbacks = { .new_sample = new_sample_cb };
 
       gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, self, NULL);
+      g_mutex_lock (&self->lock);
+      g_set_object (&self->video_sink, appsink);
+      g_mutex_unlock (&self->lock);
+      g_atomic_int_set (&self->playout_synced, FALSE);
     }
   else
     {
@@ -610,6 +636,13 @@ on_pad_added (GstElement *webrtc,
 
 /* ---- the pipeline ---- */
 
+static void
+recalculate_latency_cb (GstElement *pipeline,
+                        gpointer    data)
+{
+  gst_bin_recalculate_latency (GST_BIN (pipeline));
+}
+
 static GstBusSyncReply
 bus_sync_cb (GstBus     *bus,
              GstMessage *message,
@@ -617,6 +650,13 @@ bus_sync_cb (GstBus     *bus,
 {
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT)
     g_signal_emit (user_data, _hz_call_pipeline_message_signal (), 0, message);
+  /* A jitter buffer's latency changed (hz-call-repair.c): the sinks
+   * must hear of it, or they keep playing at the old delay and every
+   * picture or sound that waited longer comes late. GStreamer leaves
+   * this to the application. (On GStreamer's own thread, which holds the
+   * pipeline, not the call: the call may be going.) */
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_LATENCY && HZ_CALL (user_data)->pipeline)
+    gst_element_call_async (HZ_CALL (user_data)->pipeline, recalculate_latency_cb, NULL, NULL);
   return GST_BUS_PASS;
 }
 
@@ -706,6 +746,7 @@ _hz_call_media_build (HzCall  *self,
                 "latency", self->latency_ms, NULL);
   gst_bin_add (GST_BIN (self->pipeline), self->webrtc);
   configure_ice (self);
+  _hz_call_repair_attach (self);
 
   if (g_str_equal (self->video_spec, "none"))
     {
@@ -857,6 +898,7 @@ _hz_call_media_stop (HzCall *self)
   self->video_src = self->video_queue = self->audio_src = self->audio_queue = NULL;
   self->volume = self->video_valve = self->vp8enc = self->video_caps = NULL;
   _hz_call_codecs_stop (self);
+  _hz_call_repair_stop (self);
   g_clear_object (&self->video_transceiver);
   g_clear_pointer (&self->pipeline, gst_object_unref);
   g_mutex_lock (&self->lock);

@@ -12,6 +12,11 @@
 
 G_BEGIN_DECLS
 
+/* Where a call's video budget starts, kbit/s: about what a browser starts
+ * at, below the 384 kbit/s of a poor township link once audio has its
+ * share; the estimator climbs from there (hz-bandwidth-estimator.c). */
+#define HZ_CALL_START_KBPS 250
+
 /* The video codecs HzCall knows (hz-call-codecs.c). */
 typedef enum {
   HZ_CALL_CODEC_VP8,
@@ -70,7 +75,6 @@ struct _HzCall
   GstElement          *vp8enc;
   GstElement          *video_caps;    /* resolution/frame-rate ladder */
   GstWebRTCRTPTransceiver *video_transceiver;
-  guint                fec_percentage;
   GSource             *bus_watch;
   GstWebRTCDataChannel *channel;
   GQueue               outgoing_data; /* char*, sent when the channel opens */
@@ -80,6 +84,8 @@ struct _HzCall
   /* figures written by streaming threads, under lock */
   GMutex               lock;
   GstSample           *newest_sample;
+  GstElement          *video_sink;     /* under lock: the remote pictures' appsink */
+  gboolean             playout_synced; /* it plays at the clock (lossy link) */
   gboolean             frame_queued;
   guint64              bytes_in, bytes_out;
   guint64              frames, audio_buffers;
@@ -97,8 +103,20 @@ struct _HzCall
   gboolean             lost_feedback_told;
   guint                skip_feedback;  /* TWCC reads to ignore: they cover a silence */
   double               rtt_recent[5];  /* the last ping round trips, ms (0: none) */
+  double               rtt_window[30]; /* the last 30 (half a minute): their least is the path's own */
+  double               queue_ms;       /* the last two round trips' least above that: a queue */
+  gint64               queue_us;       /* when queue_ms was measured */
   guint64              twcc_seen;      /* the last TWCC figures read, to tell fresh from stale */
+  guint                twcc_id;        /* the 100 ms TWCC sampling */
+  guint                twcc_reports;   /* TWCC reports collected since the estimator's last look */
+  double               twcc_packets, twcc_lost, twcc_sent, twcc_recv, twcc_trend; /* their sums, by packets */
   gint64               last_keyframe_us; /* streaming thread: the last keyframe let through */
+  guint                video_pts[4];   /* bitmap of the remote description's video payload types */
+  GstElement          *video_jitterbuffer; /* under lock: the one that asks for resends */
+  guint64              lost_seen;      /* its lost + resend requests at the last tick */
+  gint64               lossy_since_us; /* the last tick that saw video lost, 0: none lately */
+  double               resend_tokens;  /* under lock: resends we may still send now */
+  gint64               resend_refill_us;
   guint                rtt_next;
   gint64               probe_sent_us;  /* signalling probes, while media is silent */
   gint64               probe_answered_us; /* send time of the newest probe answered */
@@ -203,6 +221,19 @@ char    *_hz_call_codecs_send_tail   (HzCall      *self,
 void     _hz_call_codecs_attach      (HzCall      *self,
                                       GstElement  *chain);
 void     _hz_call_codecs_stop        (HzCall      *self);
+
+/* hz-call-webrtc.c: the estimator's rung to the ladder and the encoder;
+ * the TWCC reports, sampled every 100 ms */
+void     _hz_call_media_apply_rung   (HzCall      *self);
+void     _hz_call_webrtc_sample_twcc (HzCall      *self);
+
+/* hz-call-repair.c */
+void     _hz_call_repair_note_remote (HzCall              *self,
+                                      const GstSDPMessage *msg);
+void     _hz_call_repair_attach      (HzCall      *self);
+void     _hz_call_repair_stop        (HzCall      *self);
+void     _hz_call_repair_tick        (HzCall      *self);
+void     _hz_call_repair_adapt_latency (HzCall    *self);
 char    *_hz_call_codecs_decoder     (GstCaps     *caps);
 void     _hz_call_codecs_order_answer (HzCall        *self,
                                        GstSDPMessage *sdp);

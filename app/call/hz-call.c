@@ -211,6 +211,7 @@ _hz_call_end (HzCall          *self,
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
   g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
   g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->twcc_id, g_source_remove);
   if (self->signaling)
     g_clear_signal_handler (&self->message_id, self->signaling);
   _hz_call_media_stop (self);
@@ -268,6 +269,15 @@ stats_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Each TWCC report covers one feedback interval (100 ms, a handful of
+ * packets): collected ten times a second, judged once a second. */
+static gboolean
+twcc_tick_cb (gpointer user_data)
+{
+  _hz_call_webrtc_sample_twcc (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 arm_connect_timeout (HzCall *self)
 {
@@ -284,6 +294,13 @@ arm_connect_timeout (HzCall *self)
       GSource *source = g_timeout_source_new (1000);
       g_source_set_callback (source, stats_tick_cb, self, NULL);
       self->stats_id = g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
+  if (self->twcc_id == 0)
+    {
+      GSource *source = g_timeout_source_new (100);
+      g_source_set_callback (source, twcc_tick_cb, self, NULL);
+      self->twcc_id = g_source_attach (source, self->context);
       g_source_unref (source);
     }
 }
@@ -745,6 +762,7 @@ hz_call_dispose (GObject *object)
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
   g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
   g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->twcc_id, g_source_remove);
   if (self->signaling)
     g_clear_signal_handler (&self->message_id, self->signaling);
   _hz_call_media_stop (self);

@@ -279,8 +279,9 @@ main (int argc, char **argv)
   }
   printf ("  method: frame rate and freezes from the receiver's decoded pictures; glass-to-glass: the\n"
           "  sender's PTS as a QR code (debugqroverlay), the time it got that picture noted there, read\n"
-          "  back by zbar at the receiver before it scans (CLOCK_MONOTONIC in both namespaces; error a\n"
-          "  few ms, the stamping and the conversion after the decoder are not counted); audio\n"
+          "  back by zbar at the receiver; arrival is when the picture reaches the application, after\n"
+          "  the call's playout delay (CLOCK_MONOTONIC in both namespaces; error a few ms, the\n"
+          "  stamping is not counted); audio\n"
           "  concealed = 1 − (opus packets decoded × 20 ms) / audio played by the decoder.\n");
 
   printf ("%d cuts of %d s, both directions (signalling too), %d s apart:\n", CUTS, CUT_S, BETWEEN_S);

@@ -62,12 +62,18 @@ typedef struct {
   gboolean         first_frame;
   guint            hangup_id;
   GMutex           lock;
-  GHashTable      *arrivals;  /* PTS → monotonic µs at the reader */
+  /* glass-to-glass: zbar reads the picture beside the path to the
+   * application, so either may see a picture first. Under lock. */
+  GHashTable      *stamps;    /* local PTS (µs) → the sender's stamp read from the picture */
+  GHashTable      *shown;     /* local PTS (µs) → Shown, the picture handed to the application */
   /* the remote audio decoder, under lock: packets in, losses it was told
    * of (GAP events), and what it put out, real or concealed */
   guint64          audio_packets, audio_gaps, audio_out_us;
   guint            audio_log_id;
   GstElement      *hooked;    /* the pipeline our probes are in (a ref) */
+  gint             encoded;   /* pictures out of our VP8 encoder (atomic) */
+  gint             encoded_bytes; /* and their bytes (atomic) */
+  gint             keyframes; /* of them keyframes (atomic) */
   guint            rehook_id;
 } Peer;
 
@@ -161,19 +167,16 @@ audio_log_cb (gpointer user_data)
 /* ---- glass-to-glass ---- */
 
 static GstPadProbeReturn
-arrival_cb (GstPad          *pad,
+encoded_cb (GstPad          *pad,
             GstPadProbeInfo *info,
             gpointer         user_data)
 {
   Peer *peer = user_data;
-  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
 
-  g_mutex_lock (&peer->lock);
-  if (g_hash_table_size (peer->arrivals) > 300)
-    g_hash_table_remove_all (peer->arrivals);
-  g_hash_table_insert (peer->arrivals, GSIZE_TO_POINTER (GST_BUFFER_PTS (buffer)),
-                       GSIZE_TO_POINTER (g_get_monotonic_time ()));
-  g_mutex_unlock (&peer->lock);
+  g_atomic_int_inc (&peer->encoded);
+  g_atomic_int_add (&peer->encoded_bytes, (gint) gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info)));
+  if (!GST_BUFFER_FLAG_IS_SET (GST_PAD_PROBE_INFO_BUFFER (info), GST_BUFFER_FLAG_DELTA_UNIT))
+    g_atomic_int_inc (&peer->keyframes);
   return GST_PAD_PROBE_OK;
 }
 
@@ -187,11 +190,37 @@ stamp_cb (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+typedef struct {
+  gint64 t_us;
+  int    width, height;
+} Shown;
+
+static void
+emit_qr (gint64       stamp,
+         const Shown *shown)
+{
+  hz_test_emit_line ("{\"event\":\"qr\",\"pts\":%" G_GINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT
+                     ",\"width\":%d,\"height\":%d}", stamp, shown->t_us, shown->width, shown->height);
+}
+
+/* Bounded: pictures zbar could not read, and reads of pictures the
+ * application never got, must not pile up. */
+static void
+remember (GHashTable *table,
+          gint64      pts_us,
+          gpointer    value)
+{
+  if (g_hash_table_size (table) > 300)
+    g_hash_table_remove_all (table);
+  g_hash_table_insert (table, GSIZE_TO_POINTER (pts_us), value);
+}
+
 /* From the zbar thread. debugqroverlay writes the sender's buffer PTS into
- * the picture; the sender reports its pipeline's base time, and the clock
- * of both pipelines is CLOCK_MONOTONIC, so base time + PTS is the capture
- * time on the same clock as our arrival time (taken before zbar spent its
- * own time scanning). The benchmark does the subtraction. */
+ * the picture; the sender reports its pipeline's base time and when each
+ * picture left its source ("stamp"), and the clock of both pipelines is
+ * CLOCK_MONOTONIC, so the capture time is on the same clock as the time
+ * the picture reaches us (on_frame: after the call's playout delay, as a
+ * doctor would see it). The benchmark does the subtraction. */
 static void
 on_pipeline_message (HzCall     *call,
                      GstMessage *message,
@@ -201,7 +230,8 @@ on_pipeline_message (HzCall     *call,
   const GstStructure *s = gst_message_get_structure (message);
   const char *symbol, *field;
   GstClockTime ts = GST_CLOCK_TIME_NONE;
-  gint64 arrived;
+  gint64 stamp, pts_us;
+  g_autofree Shown *shown = NULL;
 
   if (s == NULL || !gst_structure_has_name (s, "barcode"))
     return;
@@ -209,13 +239,35 @@ on_pipeline_message (HzCall     *call,
   gst_structure_get_clock_time (s, "timestamp", &ts);
   if (symbol == NULL || (field = strstr (symbol, "\"TIMESTAMP\":")) == NULL)
     return;
+  if (!GST_CLOCK_TIME_IS_VALID (ts))
+    return;
+  stamp = g_ascii_strtoll (field + strlen ("\"TIMESTAMP\":"), NULL, 10);
+  pts_us = (gint64) (ts / GST_USECOND);
   g_mutex_lock (&peer->lock);
-  arrived = GPOINTER_TO_SIZE (g_hash_table_lookup (peer->arrivals, GSIZE_TO_POINTER (ts)));
+  if (!g_hash_table_steal_extended (peer->shown, GSIZE_TO_POINTER (pts_us), NULL, (gpointer *) &shown))
+    remember (peer->stamps, pts_us, GSIZE_TO_POINTER (stamp));
   g_mutex_unlock (&peer->lock);
-  if (arrived == 0)
-    arrived = g_get_monotonic_time ();
-  hz_test_emit_line ("{\"event\":\"qr\",\"pts\":%" G_GINT64_FORMAT ",\"t_us\":%" G_GINT64_FORMAT "}",
-             g_ascii_strtoll (field + strlen ("\"TIMESTAMP\":"), NULL, 10), arrived);
+  if (shown)
+    emit_qr (stamp, shown);
+}
+
+/* The picture has reached the application: when, and its stamp if zbar
+ * has read it already. */
+static void
+emit_g2g (Peer               *peer,
+          const HzVideoFrame *frame)
+{
+  Shown shown = { g_get_monotonic_time (), frame->width, frame->height };
+  gpointer stamp = NULL;
+  gboolean found;
+
+  g_mutex_lock (&peer->lock);
+  found = g_hash_table_steal_extended (peer->stamps, GSIZE_TO_POINTER (frame->pts_us), NULL, &stamp);
+  if (!found)
+    remember (peer->shown, frame->pts_us, g_memdup2 (&shown, sizeof shown));
+  g_mutex_unlock (&peer->lock);
+  if (found)
+    emit_qr ((gint64) GPOINTER_TO_SIZE (stamp), &shown);
 }
 
 /* Once per pipeline: a restarted transport is a new pipeline, with a new
@@ -237,12 +289,6 @@ on_element_added (GstBin     *bin,
                   GstElement *element,
                   gpointer    user_data)
 {
-  /* the reader sits in the decoding bin, made when the stream arrives */
-  if (opt_g2g && g_str_has_prefix (GST_OBJECT_NAME (element), "reader"))
-    {
-      g_autoptr(GstPad) sink = gst_element_get_static_pad (element, "sink");
-      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, arrival_cb, user_data, NULL);
-    }
   /* the stamp: when each picture really left the source. A live test
    * source starved of CPU falls behind the clock and timestamps its frames
    * by count, so PTS alone would count its lag as latency. */
@@ -251,6 +297,12 @@ on_element_added (GstBin     *bin,
     {
       g_autoptr(GstPad) sink = gst_element_get_static_pad (element, "sink");
       gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, stamp_cb, user_data, NULL);
+    }
+  /* our own encoder's output: what we managed to send, for --stats */
+  if (opt_stats && g_str_equal (GST_OBJECT_NAME (element), "venc"))
+    {
+      g_autoptr(GstPad) src = gst_element_get_static_pad (element, "src");
+      gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, encoded_cb, user_data, NULL);
     }
   /* the call engine's opus decoder (see hz-call-media.c) */
   if (opt_media_log && g_str_has_prefix (GST_OBJECT_NAME (element), "adec"))
@@ -286,7 +338,13 @@ options (Peer *peer)
     .media_timeout_ms = opt_media_timeout,
     .ring_timeout_ms = opt_ring_timeout,
     .local_video_filter = opt_g2g ? qr : NULL,
-    .remote_video_filter = opt_g2g ? "identity name=reader ! zbar cache=false" : NULL,
+    /* zbar beside the path, not in it: at 720p it takes longer than a
+     * frame interval on these machines, and in the path its backlog was
+     * measured as latency (up to a second). A picture it has no time for
+     * is not read. */
+    .remote_video_filter = opt_g2g ? "tee name=qrt ! queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 "
+                                     "leaky=downstream ! zbar cache=false ! fakesink sync=false async=false qrt."
+                                   : NULL,
     .codecs = opt_codecs,
   };
   return o;
@@ -319,6 +377,8 @@ on_frame (HzCall       *call,
 {
   Peer *peer = user_data;
 
+  if (opt_g2g)
+    emit_g2g (peer, frame);
   if (opt_media_log)
     hz_test_emit_line ("{\"event\":\"frame\",\"t_us\":%" G_GINT64_FORMAT ",\"width\":%d,\"height\":%d}",
                g_get_monotonic_time (), frame->width, frame->height);
@@ -334,6 +394,105 @@ on_frame (HzCall       *call,
              hz_call_get_call_id (call), g_get_monotonic_time (), frame->width, frame->height);
 }
 
+/* Adds the unsigned field @name of @s (if any) to *@sum. */
+static void
+add_uint (const GstStructure *s,
+          const char         *name,
+          guint64            *sum)
+{
+  const GValue *v = gst_structure_get_value (s, name);
+
+  if (v && G_VALUE_HOLDS_UINT64 (v))
+    *sum += g_value_get_uint64 (v);
+  else if (v && G_VALUE_HOLDS_UINT (v))
+    *sum += g_value_get_uint (v);
+}
+
+/* What the RTP machinery inside webrtcbin did, summed over its elements
+ * (cumulative counts): the jitter buffers' packets pushed, given up as
+ * lost, late, resend requests and resends that came in time; the
+ * resender's requests and resent packets. For finding out where pictures
+ * go missing on a lossy link. */
+static void
+emit_rtp_stats (HzCall *call,
+                Peer   *peer)
+{
+  GstElement *pipeline = hz_call_get_pipeline (call);
+  g_autoptr(GstIterator) it = NULL;
+  GValue item = G_VALUE_INIT;
+  guint64 pushed = 0, lost = 0, late = 0, rtx = 0, rtx_ok = 0, rtx_req = 0, rtx_sent = 0, fec_ok = 0, fec_bad = 0;
+  guint64 rtx_in = 0, fec_prot = 0, dups = 0;
+  guint jb_latency = 0;
+
+  if (pipeline == NULL)
+    return;
+  it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *e = g_value_get_object (&item);
+      GstElementFactory *f = gst_element_get_factory (e);
+      const char *name = f ? GST_OBJECT_NAME (f) : "";
+      g_autoptr(GstStructure) s = NULL;
+
+      if (g_str_equal (name, "rtpjitterbuffer"))
+        {
+          guint lat = 0;
+
+          g_object_get (e, "stats", &s, "latency", &lat, NULL);
+          jb_latency = MAX (jb_latency, lat);
+          add_uint (s, "num-pushed", &pushed);
+          add_uint (s, "num-lost", &lost);
+          add_uint (s, "num-late", &late);
+          add_uint (s, "rtx-count", &rtx);
+          add_uint (s, "rtx-success-count", &rtx_ok);
+          add_uint (s, "num-duplicates", &dups);
+        }
+      else if (g_str_equal (name, "rtpulpfecdec"))
+        {
+          guint ok = 0, bad = 0;
+
+          g_object_get (e, "recovered", &ok, "unrecovered", &bad, NULL);
+          fec_ok += ok;
+          fec_bad += bad;
+        }
+      else if (g_str_equal (name, "rtpulpfecenc"))
+        {
+          guint prot = 0;
+
+          g_object_get (e, "protected", &prot, NULL);
+          fec_prot += prot;
+        }
+      else if (g_str_equal (name, "rtprtxreceive"))
+        {
+          guint in = 0;
+
+          /* (1.22 has no count of the resends it matched to a stream) */
+          g_object_get (e, "num-rtx-packets", &in, NULL);
+          rtx_in += in;
+        }
+      else if (g_str_equal (name, "rtprtxsend"))
+        {
+          guint req = 0, sent = 0;
+
+          g_object_get (e, "num-rtx-requests", &req, "num-rtx-packets", &sent, NULL);
+          rtx_req += req;
+          rtx_sent += sent;
+        }
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  hz_test_emit_line ("{\"event\":\"rtp\",\"t_us\":%" G_GINT64_FORMAT ",\"pushed\":%" G_GUINT64_FORMAT
+             ",\"lost\":%" G_GUINT64_FORMAT ",\"late\":%" G_GUINT64_FORMAT ",\"rtx\":%" G_GUINT64_FORMAT
+             ",\"rtx_ok\":%" G_GUINT64_FORMAT ",\"rtx_req\":%" G_GUINT64_FORMAT ",\"rtx_sent\":%" G_GUINT64_FORMAT
+             ",\"fec_ok\":%" G_GUINT64_FORMAT ",\"fec_bad\":%" G_GUINT64_FORMAT
+             ",\"rtx_in\":%" G_GUINT64_FORMAT
+             ",\"fec_prot\":%" G_GUINT64_FORMAT ",\"dups\":%" G_GUINT64_FORMAT ",\"encoded\":%d,\"encoded_bytes\":%d,\"keyframes\":%d,\"jb_latency\":%u}",
+             g_get_monotonic_time (), pushed, lost, late, rtx, rtx_ok, rtx_req, rtx_sent,
+             fec_ok, fec_bad, rtx_in, fec_prot, dups,
+             g_atomic_int_get (&peer->encoded), g_atomic_int_get (&peer->encoded_bytes),
+             g_atomic_int_get (&peer->keyframes), jb_latency);
+}
+
 static void
 on_stats (HzCall            *call,
           const HzCallStats *s,
@@ -341,6 +500,7 @@ on_stats (HzCall            *call,
 {
   if (!opt_stats)
     return;
+  emit_rtp_stats (call, user_data);
   hz_test_emit_line ("{\"event\":\"stats\",\"t_us\":%" G_GINT64_FORMAT ",\"send_kbps\":%.1f,\"recv_kbps\":%.1f,"
              "\"loss\":%.4f,\"rtt_ms\":%.1f,\"fps\":%.1f,\"width\":%d,\"height\":%d,\"target_kbps\":%u,"
              "\"audio_buffers\":%" G_GUINT64_FORMAT ",\"quality\":\"%s\",\"state\":\"%s\"}",
@@ -409,7 +569,7 @@ hook_pipeline (Peer   *peer,
 {
   GstElement *pipeline = call ? hz_call_get_pipeline (call) : NULL;
 
-  if (!opt_g2g && !opt_media_log)
+  if (!opt_g2g && !opt_media_log && !opt_stats)
     return;
   if (pipeline == peer->hooked)
     return;
@@ -614,7 +774,8 @@ main (int argc, char **argv)
     }
   hz_call_prewarm ();
   g_mutex_init (&peer.lock);
-  peer.arrivals = g_hash_table_new (NULL, NULL);
+  peer.stamps = g_hash_table_new (NULL, NULL);
+  peer.shown = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   peer.loop = g_main_loop_new (NULL, FALSE);
   peer.session = soup_session_new ();
   body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", opt_user,
@@ -636,7 +797,7 @@ main (int argc, char **argv)
                                         ws_ready_cb, &peer);
   if (opt_media_log)
     peer.audio_log_id = g_timeout_add (1000, audio_log_cb, &peer);
-  if (opt_media_log || opt_g2g)
+  if (opt_media_log || opt_g2g || opt_stats)
     peer.rehook_id = g_timeout_add (20, rehook_cb, &peer);
   g_unix_signal_add (SIGTERM, quit_cb, &peer);
   g_unix_signal_add (SIGINT, quit_cb, &peer);
@@ -649,7 +810,8 @@ main (int argc, char **argv)
   g_clear_object (&peer.signaling);
   g_clear_object (&peer.session);
   g_strfreev (peer.ice_servers);
-  g_hash_table_unref (peer.arrivals);
+  g_hash_table_unref (peer.stamps);
+  g_hash_table_unref (peer.shown);
   g_main_loop_unref (peer.loop);
   hz_test_emit_line ("{\"event\":\"exit\",\"calls\":%d}", peer.calls_done);
   return 0;

@@ -1,6 +1,7 @@
 /* test-bandwidth-estimator.c: the estimator on made-up feedback: down fast
  * on delay or heavy loss, hold on light loss with a queue, slowly up on
- * light loss without one, up carefully, the ladder. */
+ * light loss without one, up carefully, the ladder, a fast start below
+ * the link. */
 #include "config.h"
 
 #include "hz-bandwidth-estimator.h"
@@ -74,14 +75,14 @@ test_random_loss (void)
   for (guint i = 0; i < 10; i++)
     kbps = feed (bwe, t += SEC, kbps, kbps, 0.03, 2.0);
   g_assert_cmpuint (kbps, ==, before);
-  /* the same loss with the delay flat is the link's own: up, slowly
-   * (a quarter of the clean pace), never stuck where a cut left it */
+  /* the same loss with the delay flat is the link's own: up at the clean
+   * pace, never stuck where a cut left it */
   for (guint i = 0; i < 10; i++)
     {
       before = kbps;
       kbps = feed (bwe, t += SEC, kbps, kbps, 0.03, 0.0);
       g_assert_cmpuint (kbps, >=, before);
-      g_assert_cmpuint (kbps, <=, before * 1.021 + 1);
+      g_assert_cmpuint (kbps, <=, before * 1.081 + 1);
     }
   g_assert_cmpuint (kbps, >, 250);
   g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_INCREASE);
@@ -151,13 +152,122 @@ test_ladder_hysteresis (void)
   guint kbps = 300;
 
   g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 180);
-  /* climbing past 400 kbit/s does not switch to 360p at once */
+  /* once the link has shown a queue, climbing past 400 kbit/s does not
+   * switch to 360p at once */
+  kbps = feed (bwe, t, 300, 300, 0.0, 10.0);
+  t += 3 * SEC;
   while (kbps < 520)
     kbps = feed (bwe, t += SEC, kbps, kbps, 0.0, 0.0);
   g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 180);
   for (guint i = 0; i < 6; i++)
     kbps = feed (bwe, t += SEC, kbps, kbps, 0.0, 0.0);
   g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 360);
+}
+
+static void
+test_start (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 250, 2500);
+  gint64 t = SEC;
+  guint kbps = 250, before;
+
+  /* from a low start on a clean link: 30 % a second, a new size every
+   * second or so, 720p within eight seconds (a loopback call) */
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 180);
+  for (guint i = 0; i < 8; i++)
+    {
+      before = kbps;
+      kbps = feed (bwe, t += SEC, kbps, kbps, 0.0, 0.0);
+      g_assert_cmpuint (kbps, >, before * 1.2);
+      g_assert_cmpuint (kbps, <=, before * 1.31 + 1);
+    }
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, ==, 720);
+}
+
+static void
+test_start_ends_at_a_queue (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 250, 2500);
+  gint64 t = SEC;
+  guint kbps = 250, before;
+
+  kbps = feed (bwe, t += SEC, kbps, kbps, 0.0, 0.0);
+  /* a 384 kbit/s link fills: down, and from then on the careful pace */
+  kbps = feed (bwe, t += SEC, kbps, 320, 0.0, 12.0);
+  g_assert_cmpuint (kbps, <=, 280);
+  t += 3 * SEC;
+  for (guint i = 0; i < 5; i++)
+    {
+      before = kbps;
+      kbps = feed (bwe, t += SEC, kbps, kbps, 0.0, 0.0);
+      g_assert_cmpuint (kbps, <=, before * 1.081 + 1);
+    }
+}
+
+static void
+test_one_cut_per_burst (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 300, 2500);
+  gint64 t = SEC;
+  guint kbps, after_cut;
+
+  /* a queue overflows once: 30 % lost in one report */
+  feed (bwe, t, 300, 300, 0.0, 0.0);
+  {
+    HzBweFeedback f = { t += SEC, 300, 280, 0.30, 0.0, 80 };
+    after_cut = hz_bandwidth_estimator_update (bwe, &f);
+  }
+  g_assert_cmpuint (after_cut, <, 300);
+  /* the reports after it lose the link's own 3 %: the loss pooled over
+   * them still remembers the burst, but that is no second cut */
+  for (guint i = 0; i < 3; i++)
+    {
+      HzBweFeedback f = { t += SEC, after_cut, after_cut, 0.03, 0.0, 80 };
+      kbps = hz_bandwidth_estimator_update (bwe, &f);
+      g_assert_cmpuint (kbps, >=, after_cut);
+    }
+  /* a second burst of its own within the episode is cut again */
+  {
+    HzBweFeedback f = { t += SEC, after_cut, after_cut * 0.7, 0.30, 0.0, 80 };
+    kbps = hz_bandwidth_estimator_update (bwe, &f);
+  }
+  g_assert_cmpuint (kbps, <, after_cut);
+}
+
+static void
+test_queue_before_loss (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 300, 2500);
+  gint64 t = SEC;
+  guint kbps;
+
+  feed (bwe, t, 300, 300, 0.0, 0.0);
+  /* 370 kbit/s sent, 290 arriving, the delay growing by 2 ms a group:
+   * a queue filling, the second before it overflows */
+  kbps = feed (bwe, t += SEC, 370, 290, 0.0, 2.0);
+  g_assert_cmpint (hz_bandwidth_estimator_get_state (bwe), ==, HZ_BWE_DECREASE);
+  g_assert_cmpuint (kbps, <=, 290 * 0.85 + 1);
+  /* the same growth with all of it arriving is noise: no cut */
+  {
+    g_autoptr(HzBandwidthEstimator) other = hz_bandwidth_estimator_new (50, 300, 2500);
+
+    feed (other, t, 300, 300, 0.0, 0.0);
+    feed (other, t + SEC, 300, 295, 0.0, 2.0);
+    g_assert_cmpint (hz_bandwidth_estimator_get_state (other), !=, HZ_BWE_DECREASE);
+  }
+}
+
+static void
+test_small_picture_may_climb (void)
+{
+  g_autoptr(HzBandwidthEstimator) bwe = hz_bandwidth_estimator_new (50, 250, 2500);
+  gint64 t = SEC;
+
+  /* a still 320x180 picture uses 100 kbit/s of its budget: the budget
+   * may still reach the next size, whose picture tells about the link */
+  for (guint i = 0; i < 12; i++)
+    feed (bwe, t += SEC, 100, 100, 0.0, 0.0);
+  g_assert_cmpint (hz_bandwidth_estimator_get_rung (bwe)->height, >=, 360);
 }
 
 static void
@@ -188,6 +298,8 @@ test_short_window (void)
   gint64 t = SEC;
   guint kbps = 300;
 
+  /* past the start: a queue was seen once */
+  feed (bwe, t, 300, 300, 0.0, 10.0);
   for (guint i = 0; i < 5; i++)
     {
       HzBweFeedback f = { t += SEC, 300, 300, 0.0, 0.0, 30 };
@@ -233,6 +345,11 @@ main (int argc, char **argv)
   g_test_add_func ("/call/bwe/small-reports", test_small_reports);
   g_test_add_func ("/call/bwe/up-carefully", test_up_carefully);
   g_test_add_func ("/call/bwe/ladder-hysteresis", test_ladder_hysteresis);
+  g_test_add_func ("/call/bwe/start", test_start);
+  g_test_add_func ("/call/bwe/start-ends-at-a-queue", test_start_ends_at_a_queue);
+  g_test_add_func ("/call/bwe/small-picture-may-climb", test_small_picture_may_climb);
+  g_test_add_func ("/call/bwe/one-cut-per-burst", test_one_cut_per_burst);
+  g_test_add_func ("/call/bwe/queue-before-loss", test_queue_before_loss);
   g_test_add_func ("/call/bwe/audio-only-and-back", test_audio_only_and_back);
   g_test_add_func ("/call/bwe/audio-only-sends-audio", test_audio_only_sends_audio);
   g_test_add_func ("/call/bwe/short-window", test_short_window);
