@@ -682,6 +682,8 @@ bus_watch_cb (GstBus     *bus,
   return G_SOURCE_CONTINUE;
 }
 
+#define ICE_PACING_MS 5u
+
 static void
 configure_ice (HzCall *self)
 {
@@ -714,6 +716,15 @@ configure_ice (HzCall *self)
       g_object_get (agent, "agent", &nice, NULL);
       if (nice && g_object_class_find_property (G_OBJECT_GET_CLASS (nice), "upnp"))
         g_object_set (nice, "upnp", FALSE, NULL);
+      /* One connectivity check every 5 ms, not libnice's 20: with regular
+       * nomination ICE takes three to four of these ticks, which were
+       * most of the set-up time on a LAN (measured on loopback: ICE
+       * completed 60–70 ms after the answer at 20 ms, 35 at 10, about 20
+       * at 5; set-up median 183 → 124 ms). A check is about 100 bytes, so
+       * even a handful of candidate pairs on a slow link costs little,
+       * and only while checking. */
+      if (nice && g_object_class_find_property (G_OBJECT_GET_CLASS (nice), "stun-pacing-timer"))
+        g_object_set (nice, "stun-pacing-timer", ICE_PACING_MS, NULL);
     }
   /* ICE over TCP doubles the candidates and checks for a path UDP or
    * TURN already covers (a clinic behind a UDP-blocking firewall needs
