@@ -120,6 +120,7 @@ struct _HzCall
   guint                rtt_next;
   gint64               probe_sent_us;  /* signalling probes, while media is silent */
   gint64               probe_answered_us; /* send time of the newest probe answered */
+  gint64               probe_reply_us; /* and when its answer came */
   guint                target_kbps;
   HzBandwidthEstimator *bwe;
   const HzBweRung     *rung;

@@ -602,10 +602,13 @@ control_rate (HzCall *self)
  * when it comes back the transport we kept resumes by itself (libnice
  * keeps its pair through a cut of 10 s and more), at once, while a new one
  * would first wait for an offer queued behind TCP's back-off and then for
- * ICE and DTLS. A peer that answers while its media stays away has lost
- * the path (a new network, a dead transport): a fresh session is the cure.
+ * ICE and DTLS. A peer that answers while its media stays away (still
+ * RESUME_GRACE_US after the answer) has lost the path (a new network, a
+ * dead transport): a fresh session is the cure.
  * Restarts back off (4 s, 6 s, then 8 s apart) so a slow new session gets
  * its chance. Returns TRUE when it restarted. */
+#define RESUME_GRACE_US (1500 * 1000)
+
 static gboolean
 maybe_restart (HzCall *self,
                gint64  now,
@@ -629,6 +632,12 @@ maybe_restart (HzCall *self,
         }
       return FALSE;
     }
+  /* A probe sent during a cut reaches the other side when the link
+   * comes back (TCP resends it), and its answer can beat the media that
+   * the kept transport resumes at the same moment: seen as a restart
+   * right at the restore, which cost 2–3 s instead of none. */
+  if (now - self->probe_reply_us < RESUME_GRACE_US)
+    return FALSE;
   if (now - self->last_restart_us <= (4 + 2 * MIN (self->restarts, 2)) * G_USEC_PER_SEC)
     return FALSE;
   self->restarts++;
@@ -650,6 +659,7 @@ _hz_call_webrtc_probe_answered (HzCall *self,
   if (sent_us > g_get_monotonic_time () || sent_us <= self->probe_answered_us || self->pipeline == NULL)
     return;
   self->probe_answered_us = sent_us;
+  self->probe_reply_us = g_get_monotonic_time ();
   g_mutex_lock (&self->lock);
   last_media = self->last_media_us;
   g_mutex_unlock (&self->lock);
