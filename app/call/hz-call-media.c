@@ -1,5 +1,6 @@
 /* hz-call-media.c: HzCall's GStreamer pipeline: sources and encoders into
- * webrtcbin, decoders out of it, the data channel, statistics.
+ * webrtcbin, ICE, the pipeline's start and end (what comes out of
+ * webrtcbin: hz-call-receive.c).
  *
  * webrtcbin calls back from its own threads; everything that touches the
  * call's state is handed to the call's main context with _hz_call_invoke.
@@ -9,7 +10,6 @@
 
 #include <string.h>
 
-#include <gst/app/gstappsink.h>
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
 #include <nice/agent.h>
@@ -189,48 +189,6 @@ count_out_cb (GstPad          *pad,
 
   g_mutex_lock (&self->lock);
   self->bytes_out += size;
-  g_mutex_unlock (&self->lock);
-  return GST_PAD_PROBE_OK;
-}
-
-static gboolean
-first_media_cb (gpointer user_data)
-{
-  _hz_call_media_force_keyframe (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static GstPadProbeReturn
-count_in_cb (GstPad          *pad,
-             GstPadProbeInfo *info,
-             gpointer         user_data)
-{
-  HzCall *self = user_data;
-  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-  gboolean first;
-
-  g_mutex_lock (&self->lock);
-  self->bytes_in += gst_buffer_get_size (buffer);
-  first = !self->media_seen;
-  self->media_seen = TRUE;
-  self->last_media_us = g_get_monotonic_time ();
-  g_mutex_unlock (&self->lock);
-  /* Media arrives, so DTLS is up both ways: the other side gets a
-   * keyframe from us at once rather than after its request. */
-  if (first)
-    _hz_call_invoke (self, first_media_cb, self, NULL);
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
-count_audio_cb (GstPad          *pad,
-                GstPadProbeInfo *info,
-                gpointer         user_data)
-{
-  HzCall *self = user_data;
-
-  g_mutex_lock (&self->lock);
-  self->audio_buffers++;
   g_mutex_unlock (&self->lock);
   return GST_PAD_PROBE_OK;
 }
@@ -458,182 +416,6 @@ add_recvonly (HzCall     *self,
   g_clear_object (&trans);
 }
 
-/* ---- receiving ---- */
-
-typedef struct {
-  GstBuffer  *buffer;
-  GstMapInfo  map;
-} MappedBuffer;
-
-static void
-mapped_buffer_free (gpointer data)
-{
-  MappedBuffer *m = data;
-
-  gst_buffer_unmap (m->buffer, &m->map);
-  gst_buffer_unref (m->buffer);
-  g_free (m);
-}
-
-/* A sample from one of our BGRA appsinks as an HzVideoFrame, or NULL.
- * No copy: the GBytes is the mapped buffer, unmapped when it goes. */
-HzVideoFrame *
-_hz_call_frame_from_sample (GstSample *sample)
-{
-  g_autoptr(GBytes) bytes = NULL;
-  HzVideoFrame *frame;
-  GstVideoInfo info;
-  GstVideoMeta *meta;
-  MappedBuffer *m;
-  GstBuffer *buffer;
-
-  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
-    return NULL;
-  buffer = gst_sample_get_buffer (sample);
-  m = g_new0 (MappedBuffer, 1);
-  m->buffer = gst_buffer_ref (buffer);
-  if (!gst_buffer_map (m->buffer, &m->map, GST_MAP_READ))
-    {
-      gst_buffer_unref (m->buffer);
-      g_free (m);
-      return NULL;
-    }
-  meta = gst_buffer_get_video_meta (buffer);
-  bytes = g_bytes_new_with_free_func (m->map.data, m->map.size, mapped_buffer_free, m);
-  frame = hz_video_frame_new (bytes, GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
-                              meta ? (gsize) meta->stride[0] : (gsize) GST_VIDEO_INFO_PLANE_STRIDE (&info, 0));
-  if (GST_BUFFER_PTS_IS_VALID (buffer))
-    frame->pts_us = GST_BUFFER_PTS (buffer) / GST_USECOND;
-  return frame;
-}
-
-static gboolean
-deliver_frame_cb (gpointer user_data)
-{
-  HzCall *self = user_data;
-  g_autoptr(GstSample) sample = NULL;
-  g_autoptr(HzVideoFrame) frame = NULL;
-
-  g_mutex_lock (&self->lock);
-  sample = g_steal_pointer (&self->newest_sample);
-  self->frame_queued = FALSE;
-  g_mutex_unlock (&self->lock);
-  if (sample == NULL || self->state == HZ_CALL_STATE_ENDED)
-    return G_SOURCE_REMOVE;
-  frame = _hz_call_frame_from_sample (sample);
-  if (frame != NULL)
-    _hz_call_emit_frame (self, frame);
-  return G_SOURCE_REMOVE;
-}
-
-static GstFlowReturn
-new_sample_cb (GstAppSink *sink,
-               gpointer    user_data)
-{
-  HzCall *self = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
-  gboolean queue_it;
-
-  if (sample == NULL)
-    return GST_FLOW_EOS;
-  g_mutex_lock (&self->lock);
-  /* Only the newest picture goes to the main context; one not yet
-   * delivered is replaced. */
-  if (self->newest_sample)
-    gst_sample_unref (self->newest_sample);
-  self->newest_sample = sample;
-  self->frames++;
-  self->last_media_us = g_get_monotonic_time ();
-  queue_it = !self->frame_queued;
-  self->frame_queued = TRUE;
-  {
-    GstStructure *s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
-    gst_structure_get_int (s, "width", &self->frame_width);
-    gst_structure_get_int (s, "height", &self->frame_height);
-  }
-  g_mutex_unlock (&self->lock);
-  if (queue_it)
-    _hz_call_invoke (self, deliver_frame_cb, self, NULL);
-  return GST_FLOW_OK;
-}
-
-static void
-on_pad_added (GstElement *webrtc,
-              GstPad     *pad,
-              gpointer    user_data)
-{
-  HzCall *self = user_data;
-  g_autoptr(GstCaps) caps = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *desc = NULL;
-  g_autofree char *decoder = NULL;
-  g_autoptr(GstPad) sink = NULL;
-  const char *media;
-  GstElement *bin;
-  gboolean video;
-
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
-    return;
-  caps = gst_pad_get_current_caps (pad);
-  if (caps == NULL)
-    caps = gst_pad_query_caps (pad, NULL);
-  media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
-  video = g_strcmp0 (media, "video") == 0;
-  decoder = _hz_call_codecs_decoder (caps);
-  if (video)
-    /* The queue before the decoder is bounded in time and drops the
-     * oldest: a machine too busy to decode must freeze and catch up (the
-     * depayloader asks for a keyframe), not drift seconds behind. Its
-     * bound is above the longest playout delay (350 ms): at 300 ms, the
-     * pictures waiting for their time overflowed it on a lossy link and
-     * each dropped packet cost a keyframe.
-     * On a lossy link pictures are handed on at their time (sync), one
-     * jitter-buffer latency after capture, as audio is played: a picture
-     * that waited for a resent packet then comes on time instead of after
-     * a stall of a round trip (hz-call-repair.c switches it). On a clean
-     * link they go at once: waiting for the clock there only cost CPU and
-     * pictures (measured at 720p on loopback, 2 cores: 12–20 fps and
-     * 0.71–0.74 CPU-s/s with sync, 29–30 fps and 0.46–0.47 without). */
-    desc = g_strdup_printf ("queue max-size-buffers=0 max-size-time=1000000000 max-size-bytes=0 leaky=downstream ! %s "
-                            "! %s%s videoconvert ! video/x-raw,format=BGRA "
-                            "! appsink name=sink max-buffers=2 drop=true sync=false",
-                            decoder, self->remote_video_filter ? self->remote_video_filter : "",
-                            self->remote_video_filter ? " !" : "");
-  else
-    desc = g_strdup_printf ("queue ! rtpopusdepay ! opusdec name=adec plc=true ! audioconvert ! audioresample ! %s",
-                            self->audio_playback ? "autoaudiosink" : "fakesink sync=false async=false");
-  bin = gst_parse_bin_from_description (desc, TRUE, &error);
-  if (bin == NULL)
-    {
-      g_warning ("call %s: cannot decode %s: %s", self->call_id, media, error->message);
-      return;
-    }
-  gst_bin_add (GST_BIN (self->pipeline), bin);
-  if (video)
-    {
-      g_autoptr(GstElement) appsink = gst_bin_get_by_name (GST_BIN (bin), "sink");
-      GstAppSinkCallbacks callbacks = { .new_sample = new_sample_cb };
-
-      gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, self, NULL);
-      g_mutex_lock (&self->lock);
-      g_set_object (&self->video_sink, appsink);
-      g_mutex_unlock (&self->lock);
-      g_atomic_int_set (&self->playout_synced, FALSE);
-    }
-  else
-    {
-      g_autoptr(GstElement) dec = gst_bin_get_by_name (GST_BIN (bin), "adec");
-      g_autoptr(GstPad) src = gst_element_get_static_pad (dec, "src");
-
-      gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, count_audio_cb, self, NULL);
-    }
-  gst_element_sync_state_with_parent (bin);
-  sink = gst_element_get_static_pad (bin, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_in_cb, self, NULL);
-  if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
-    g_warning ("call %s: cannot link the %s decoder", self->call_id, media);
-}
-
 /* ---- the pipeline ---- */
 
 static void
@@ -772,7 +554,7 @@ _hz_call_media_build (HzCall  *self,
   else if (!build_audio_send (self, error))
     goto fail;
 
-  g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (on_pad_added), self);
+  g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (_hz_call_receive_pad_added), self);
   g_signal_connect (self->webrtc, "on-data-channel", G_CALLBACK (_hz_call_data_on_data_channel), self);
   _hz_call_webrtc_connect (self);
 

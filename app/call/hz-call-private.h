@@ -245,4 +245,9 @@ void     _hz_call_codecs_set_bitrate (HzCall      *self,
 GstElement *_hz_call_codecs_active_encoder (HzCall *self);
 HzVideoFrame *_hz_call_frame_from_sample (GstSample *sample);
 
+/* hz-call-receive.c */
+void          _hz_call_receive_pad_added (GstElement *webrtc,
+                                          GstPad     *pad,
+                                          gpointer    user_data);
+
 G_END_DECLS
