@@ -695,7 +695,7 @@ _hz_call_media_stop (HzCall *self)
   g_clear_object (&self->video_transceiver);
   g_clear_pointer (&self->pipeline, gst_object_unref);
   g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->newest_sample, gst_sample_unref);
+  g_clear_pointer (&self->remote_frame.sample, gst_sample_unref);
   self->media_seen = FALSE;
   g_mutex_unlock (&self->lock);
   _hz_call_preview_stop (self);

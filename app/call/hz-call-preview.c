@@ -50,18 +50,10 @@ static gboolean
 deliver_local_cb (gpointer user_data)
 {
   HzCall *self = user_data;
-  g_autoptr(GstSample) sample = NULL;
-  g_autoptr(HzVideoFrame) frame = NULL;
+  g_autoptr(HzVideoFrame) frame = _hz_call_take_frame (self, &self->local_frame);
 
-  g_mutex_lock (&self->lock);
-  sample = g_steal_pointer (&self->local_sample);
-  self->local_queued = FALSE;
-  g_mutex_unlock (&self->lock);
   /* A picture that was on its way when the camera went off is not shown. */
-  if (sample == NULL || self->state == HZ_CALL_STATE_ENDED || self->camera_off)
-    return G_SOURCE_REMOVE;
-  frame = _hz_call_frame_from_sample (sample);
-  if (frame != NULL)
+  if (frame != NULL && self->state != HZ_CALL_STATE_ENDED && !self->camera_off)
     g_signal_emit (self, local_frame_signal, 0, frame);
   return G_SOURCE_REMOVE;
 }
@@ -77,12 +69,7 @@ local_sample_cb (GstAppSink *sink,
   if (sample == NULL)
     return GST_FLOW_EOS;
   g_mutex_lock (&self->lock);
-  /* Only the newest picture waits for the main context. */
-  if (self->local_sample)
-    gst_sample_unref (self->local_sample);
-  self->local_sample = sample;
-  queue_it = !self->local_queued;
-  self->local_queued = TRUE;
+  queue_it = _hz_frame_slot_put (&self->local_frame, sample);
   g_mutex_unlock (&self->lock);
   if (queue_it)
     _hz_call_invoke (self, deliver_local_cb, self, NULL);
@@ -173,6 +160,6 @@ void
 _hz_call_preview_stop (HzCall *self)
 {
   g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->local_sample, gst_sample_unref);
+  g_clear_pointer (&self->local_frame.sample, gst_sample_unref);
   g_mutex_unlock (&self->lock);
 }

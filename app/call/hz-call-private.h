@@ -23,6 +23,13 @@ typedef enum {
   HZ_CALL_CODEC_H264,
 } HzCallCodec;
 
+/* The newest decoded picture of a stream, waiting for the call's main
+ * context (hz-call-receive.c). Under the call's lock. */
+typedef struct {
+  GstSample *sample;
+  gboolean   queued;   /* a delivery is on its way to the main context */
+} HzFrameSlot;
+
 struct _HzCall
 {
   GObject              parent_instance;
@@ -83,10 +90,9 @@ struct _HzCall
 
   /* figures written by streaming threads, under lock */
   GMutex               lock;
-  GstSample           *newest_sample;
+  HzFrameSlot          remote_frame;
   GstElement          *video_sink;     /* under lock: the remote pictures' appsink */
   gboolean             playout_synced; /* it plays at the clock (lossy link) */
-  gboolean             frame_queued;
   guint64              bytes_in, bytes_out;
   guint64              frames, audio_buffers;
   gint64               last_media_us;
@@ -132,8 +138,7 @@ struct _HzCall
   char                *actor;
 
   /* the self-view (hz-call-preview.c), under lock */
-  GstSample           *local_sample;
-  gboolean             local_queued;
+  HzFrameSlot          local_frame;
   GstClockTime         local_last_pts; /* the preview's streaming thread only */
 
   /* video codecs (hz-call-codecs.c) */
@@ -244,6 +249,10 @@ void     _hz_call_codecs_set_bitrate (HzCall      *self,
                                       guint        kbps);
 GstElement *_hz_call_codecs_active_encoder (HzCall *self);
 HzVideoFrame *_hz_call_frame_from_sample (GstSample *sample);
+gboolean      _hz_frame_slot_put (HzFrameSlot *slot,
+                                  GstSample   *sample);
+HzVideoFrame *_hz_call_take_frame (HzCall      *self,
+                                   HzFrameSlot *slot);
 
 /* hz-call-receive.c */
 void          _hz_call_receive_pad_added (GstElement *webrtc,

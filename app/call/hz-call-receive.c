@@ -105,21 +105,44 @@ _hz_call_frame_from_sample (GstSample *sample)
   return frame;
 }
 
+/* A slot keeps only the newest picture for the main context: one not yet
+ * delivered is replaced, so a busy main context skips pictures instead
+ * of falling behind. With self->lock held; takes the sample and returns
+ * whether a delivery must be queued. */
+gboolean
+_hz_frame_slot_put (HzFrameSlot *slot,
+                    GstSample   *sample)
+{
+  if (slot->sample)
+    gst_sample_unref (slot->sample);
+  slot->sample = sample;
+  if (slot->queued)
+    return FALSE;
+  slot->queued = TRUE;
+  return TRUE;
+}
+
+/* In the main context: the slot's picture as a frame, or NULL. */
+HzVideoFrame *
+_hz_call_take_frame (HzCall      *self,
+                     HzFrameSlot *slot)
+{
+  g_autoptr(GstSample) sample = NULL;
+
+  g_mutex_lock (&self->lock);
+  sample = g_steal_pointer (&slot->sample);
+  slot->queued = FALSE;
+  g_mutex_unlock (&self->lock);
+  return sample ? _hz_call_frame_from_sample (sample) : NULL;
+}
+
 static gboolean
 deliver_frame_cb (gpointer user_data)
 {
   HzCall *self = user_data;
-  g_autoptr(GstSample) sample = NULL;
-  g_autoptr(HzVideoFrame) frame = NULL;
+  g_autoptr(HzVideoFrame) frame = _hz_call_take_frame (self, &self->remote_frame);
 
-  g_mutex_lock (&self->lock);
-  sample = g_steal_pointer (&self->newest_sample);
-  self->frame_queued = FALSE;
-  g_mutex_unlock (&self->lock);
-  if (sample == NULL || self->state == HZ_CALL_STATE_ENDED)
-    return G_SOURCE_REMOVE;
-  frame = _hz_call_frame_from_sample (sample);
-  if (frame != NULL)
+  if (frame != NULL && self->state != HZ_CALL_STATE_ENDED)
     _hz_call_emit_frame (self, frame);
   return G_SOURCE_REMOVE;
 }
@@ -130,25 +153,18 @@ new_sample_cb (GstAppSink *sink,
 {
   HzCall *self = user_data;
   GstSample *sample = gst_app_sink_pull_sample (sink);
+  GstStructure *s;
   gboolean queue_it;
 
   if (sample == NULL)
     return GST_FLOW_EOS;
+  s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
   g_mutex_lock (&self->lock);
-  /* Only the newest picture goes to the main context; one not yet
-   * delivered is replaced. */
-  if (self->newest_sample)
-    gst_sample_unref (self->newest_sample);
-  self->newest_sample = sample;
   self->frames++;
   self->last_media_us = g_get_monotonic_time ();
-  queue_it = !self->frame_queued;
-  self->frame_queued = TRUE;
-  {
-    GstStructure *s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
-    gst_structure_get_int (s, "width", &self->frame_width);
-    gst_structure_get_int (s, "height", &self->frame_height);
-  }
+  gst_structure_get_int (s, "width", &self->frame_width);
+  gst_structure_get_int (s, "height", &self->frame_height);
+  queue_it = _hz_frame_slot_put (&self->remote_frame, sample);
   g_mutex_unlock (&self->lock);
   if (queue_it)
     _hz_call_invoke (self, deliver_frame_cb, self, NULL);
